@@ -1,0 +1,43 @@
+/* wire.h - the message format spoken between brig and its helpers.
+ *
+ * One message per SOCK_SEQPACKET datagram: a fixed header followed by a
+ * payload of typed fields, written by codec.c.  All integers are fixed
+ * width; nothing of size_t travels.  Fds travel by SCM_RIGHTS and their
+ * number is declared in the header, so a receiver can tell an attacker's
+ * extra or missing fds from the ones it expects.
+ */
+#ifndef BRIG_IPC_WIRE_H
+#define BRIG_IPC_WIRE_H
+
+#include <stdint.h>
+
+#define IPC_MAGIC 0x42524947u /* "BRIG" */
+#define IPC_VERSION 1u
+#define IPC_HDR_SIZE 20u
+#define IPC_MAX_MSG (64u * 1024u) /* header + payload */
+#define IPC_MAX_PAYLOAD (IPC_MAX_MSG - IPC_HDR_SIZE)
+#define IPC_MAX_FDS 8u
+#define IPC_STR_MAX 4096u  /* longest string field (PATH_MAX) */
+#define IPC_LIST_MAX 1024u /* longest list field */
+
+/* Helpers receive their end of the socketpair as this fd. */
+#define IPC_HELPER_FD 3
+
+/* Message types: one table for every helper.  A helper accepts only the
+ * types its own dispatch table lists; anything else ends the session. */
+enum ipc_type {
+	IPC_REPLY = 1,        /* i32 errno, str message; fds as the request defines */
+	IPC_MOUNT_PLAN = 10,  /* struct mount_plan; fds: [pidfd of the container init] */
+	IPC_MOUNT_PIVOT = 11, /* empty; finish a plan stopped before pivot_root */
+};
+
+struct ipc_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t type;
+	uint32_t request_id;
+	uint32_t payload_len;
+	uint32_t nfds;
+};
+
+#endif

@@ -1,0 +1,2 @@
+/* path.c - placeholder; written with brig-mount */
+#include "lib/path.h"

@@ -1,0 +1,2 @@
+/* test_codec.c - placeholder, filled below */
+int main(void) { return 0; }
