@@ -51,7 +51,17 @@ brig_err_wrap(struct brig_err *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	/* Build "prefix: old" by hand, cutting at the buffer's end. */
+	{
+		size_t pl = strnlen(prefix, sizeof(err->msg) - 3);
+		size_t ol = strnlen(old, sizeof(old));
+		memcpy(err->msg, prefix, pl);
+		memcpy(err->msg + pl, ": ", 2);
+		if (ol > sizeof(err->msg) - 1 - pl - 2)
+			ol = sizeof(err->msg) - 1 - pl - 2;
+		memcpy(err->msg + pl + 2, old, ol);
+		err->msg[pl + 2 + ol] = '\0';
+	}
 	return -1;
 }
 
