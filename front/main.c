@@ -4,6 +4,7 @@
  * and its own options, e.g. `brig --root /run/x create --bundle B id`.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,9 @@ main(int argc, char **argv)
 	struct brig_global g = { .root = NULL, .log_format = BRIG_LOG_TEXT };
 	const char *env;
 
+	/* A hook or helper that exits early must not kill brig with SIGPIPE;
+	 * the init puts every disposition back to default before its exec. */
+	signal(SIGPIPE, SIG_IGN);
 	if (parse_global(&g, argc, argv) < 0)
 		return 1;
 	if (g.root == NULL)

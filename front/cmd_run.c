@@ -1,0 +1,125 @@
+/* cmd_run.c - `brig run`: create, start, and (unless -d) wait.
+ *
+ * In the foreground brig stays the init's parent: every signal it gets
+ * (but SIGCHLD) is forwarded to the container's process through the
+ * pidfd, and brig exits with the process's status (128+N if killed by
+ * signal N), as runc does.  The container is deleted at the end unless
+ * --keep.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "front/cmd_common.h"
+#include "lib/sys.h"
+
+static void
+run_usage(FILE *f)
+{
+	fprintf(f, "usage: brig run [options] ID\n"
+		   "  -b, --bundle DIR       bundle directory (default: current directory)\n"
+		   "  -d, --detach           do not wait for the container's process\n"
+		   "      --keep             keep the container's state after it exits\n"
+		   "      --pid-file FILE    write the init's pid to FILE\n"
+		   "      --console-socket S unix socket that receives the terminal master\n"
+		   "      --no-pivot         use move + chroot instead of pivot_root\n"
+		   "      --no-new-keyring   keep the caller's session keyring\n"
+		   "      --preserve-fds N   pass N fds after stdio to the process\n");
+}
+
+static int
+exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* Forward signals until the init exits; return its wait status. */
+static int
+forward_and_wait(struct container *c, const sigset_t *mask)
+{
+	int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	struct pollfd p[2] = {
+		{ .fd = c->pidfd, .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	int status = 0;
+
+	for (;;) {
+		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+				sys_pidfd_send_signal(c->pidfd, (int) si.ssi_signo, 0);
+		}
+		if (p[0].revents & POLLIN)
+			break;
+	}
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+int
+cmd_run(struct brig_global *g, int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct run_extra extra = { 0 };
+	struct container c;
+	struct brig_err err;
+	sigset_t all;
+	int status, code;
+
+	if (parse_create_opts(argc, argv, &o, true, &extra, run_usage) < 0)
+		return 1;
+	if (create_fill_preserved(&o, &err) < 0) {
+		brig_log_error(&err);
+		return 1;
+	}
+	/* Block every signal now; the init restores the old mask before its
+	 * exec, and the loop below reads them from a signalfd. */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigprocmask(SIG_BLOCK, &all, &o.saved_mask);
+	o.has_saved_mask = true;
+	if (container_create(&c, g, &o, &err) < 0) {
+		brig_log_error(&err);
+		return 1;
+	}
+	if (container_go(&c, &err) < 0) {
+		brig_log_error(&err);
+		ctr_kill_and_wait(&c.st);
+		while (waitpid(c.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		ctr_destroy(c.state_rootfd, c.dirfd, &c.st);
+		container_release(&c);
+		return 1;
+	}
+	if (extra.detach) {
+		container_release(&c);
+		return 0;
+	}
+	status = forward_and_wait(&c, &all);
+	code = exit_code(status);
+	if (!extra.keep)
+		ctr_destroy(c.state_rootfd, c.dirfd, &c.st);
+	container_release(&c);
+	return code;
+}

@@ -1,0 +1,98 @@
+/* container.h - one container being created, started or run.
+ *
+ * create.c drives the creation (state dir, helpers, init, hooks) and
+ * init.c is the code the container's init runs between clone and exec.
+ * The front and the init talk over a SOCK_SEQPACKET socketpair with the
+ * small fixed messages of struct sync_msg.
+ */
+#ifndef BRIG_FRONT_CONTAINER_H
+#define BRIG_FRONT_CONTAINER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "front/cli.h"
+#include "front/config.h"
+#include "front/state.h"
+#include "ipc/spawn.h"
+#include "lib/err.h"
+
+struct create_opts {
+	const char *id;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool run_mode; /* `run`: no exec fifo, the front stays the parent */
+	bool has_saved_mask;
+	sigset_t saved_mask; /* run: the mask to restore in the init before exec */
+};
+
+enum sync_type {
+	SYNC_JOINED = 1, /* init -> front: namespaces given by path are joined */
+	SYNC_CHDIR,      /* front -> init (--no-pivot): chdir into the rootfs mount */
+	SYNC_CHDIR_DONE, /* init -> front */
+	SYNC_MOUNTED,    /* front -> init: brig-mount finished, root is the container's */
+	SYNC_READY,      /* init -> front: set up, executable found */
+	SYNC_COMMIT,     /* front -> init: state written; payload: state JSON for hooks */
+	SYNC_GO,         /* front -> init (run): exec now */
+	SYNC_ERROR,      /* init -> front: payload is the error message */
+};
+
+#define SYNC_PAYLOAD_MAX 8192
+
+struct sync_msg {
+	uint32_t type;
+	int32_t errnum;
+	char payload[SYNC_PAYLOAD_MAX];
+};
+
+struct container {
+	struct brig_global *g;
+	const struct create_opts *opts;
+	struct config *cfg;
+	char *bundle;      /* absolute */
+	char *rootfs;      /* absolute */
+	int state_rootfd;  /* O_PATH of the state root */
+	int dirfd;         /* locked state directory */
+	struct ctr_state st;
+	int ns_fds[CFG_NS_COUNT]; /* namespaces joined by path, -1 otherwise */
+	unsigned long clone_flags;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;  /* front's end */
+	int init_fd;  /* init's end (closed in the front after clone) */
+	int fifo_fd;  /* exec fifo, O_RDWR, for the init */
+	struct ipc_helper mount;
+	char *exec_path; /* resolved in the init */
+};
+
+/* Create the container described by O (front side); on success the init
+ * waits for start (create) or for container_go() (run). On failure
+ * nothing is left: no process, state directory, or mount. */
+int container_create(struct container *c, struct brig_global *g, const struct create_opts *o,
+		     struct brig_err *err);
+
+/* run: let the init exec, then run poststart hooks. */
+int container_go(struct container *c, struct brig_err *err);
+
+/* Undo a create that failed halfway (kill init, remove state). */
+void container_abort(struct container *c);
+
+/* Release memory and fds of C (not the container itself). */
+void container_release(struct container *c);
+
+/* The init's side: never returns. */
+void init_main(struct container *c) __attribute__((noreturn));
+
+/* sync helpers (sync.c) */
+int sync_send(int fd, uint32_t type, const char *payload);
+int sync_send_error(int fd, const struct brig_err *err);
+/* Wait for a message of type WANT; SYNC_ERROR from the peer becomes ERR. */
+int sync_expect(int fd, uint32_t want, struct sync_msg *msg, struct brig_err *err);
+
+#endif

@@ -1,0 +1,127 @@
+/* proc.c - process start times, checked pidfds, signal names. */
+#include "front/proc.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "lib/sys.h"
+
+uint64_t
+proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces and parentheses: skip
+	 * to the last ')' and count fields from there (field 3 follows). */
+	p = strrchr(buf, ')');
+	if (p == NULL)
+		return 0;
+	p++;
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return 0;
+	}
+	return strtoull(p + 1, NULL, 10);
+}
+
+int
+proc_pidfd_checked(pid_t pid, uint64_t start_time)
+{
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	fd = sys_pidfd_open(pid, 0);
+	if (fd < 0)
+		return -1;
+	/* Read the start time after opening the pidfd: if it still matches,
+	 * the pidfd is bound to our process, whatever happens next. */
+	if (proc_start_time(pid) != start_time) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+proc_wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0 ? 0 : -1;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signal_names[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+	{ "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "IOT", SIGIOT }, { "BUS", SIGBUS },
+	{ "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "URG", SIGURG },
+	{ "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "POLL", SIGPOLL }, { "PWR", SIGPWR },
+	{ "SYS", SIGSYS },
+};
+
+int
+proc_signal_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (isdigit((unsigned char) s[0])) {
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno != 0 || *end != '\0' || n <= 0 || n > SIGRTMAX)
+			return -1;
+		return (int) n;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (strcasecmp(s, signal_names[i].name) == 0)
+			return signal_names[i].sig;
+	if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+		bool min = strncasecmp(s, "RTMIN", 5) == 0;
+		long off = 0;
+		if (s[5] != '\0') {
+			off = strtol(s + 5, &end, 10);
+			if (*end != '\0')
+				return -1;
+		}
+		n = min ? SIGRTMIN + off : SIGRTMAX + off;
+		return (n >= SIGRTMIN && n <= SIGRTMAX) ? (int) n : -1;
+	}
+	return -1;
+}

@@ -1,0 +1,24 @@
+/* proc.h - facts about processes, read so that a reused pid is never
+ * mistaken for the container's init. */
+#ifndef BRIG_FRONT_PROC_H
+#define BRIG_FRONT_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Start time of PID (clock ticks since boot, /proc/PID/stat field 22), or
+ * 0 if the process does not exist. */
+uint64_t proc_start_time(pid_t pid);
+
+/* A pidfd for PID if it is still the process that started at START_TIME,
+ * else -1 (the process is gone or the pid was reused). */
+int proc_pidfd_checked(pid_t pid, uint64_t start_time);
+
+/* Wait until the process behind PIDFD has exited (poll on the pidfd);
+ * TIMEOUT_MS < 0 waits forever.  Returns 0 when it exited, -1 on timeout. */
+int proc_wait_exit(int pidfd, int timeout_ms);
+
+/* Signal names: "TERM", "SIGTERM" or "15" -> 15; -1 if unknown. */
+int proc_signal_parse(const char *s);
+
+#endif
