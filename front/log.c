@@ -76,7 +76,7 @@ log_line(const char *level, const char *msg)
 	errno = saved;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(const char *level, bool to_stderr, const char *fmt, va_list ap)
 {
 	char msg[2048];
