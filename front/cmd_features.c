@@ -28,8 +28,7 @@ features_gen_free(yajl_gen *gen)
 #define FEATURES_N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const features_hooks[] = {
-	"prestart", "createRuntime", "createContainer",
-	"startContainer", "poststart", "poststop",
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
 /* The option names the config parser turns into mount flags or
@@ -37,16 +36,17 @@ static const char *const features_hooks[] = {
  * are not listed, as in runc.  Not here yet: recursive attributes (rro,
  * rnosuid, ...: mount_setattr with AT_RECURSIVE), tmpcopyup and idmap. */
 static const char *const features_mount_options[] = {
-	"async", "atime", "bind", "dev", "diratime", "dirsync", "exec",
-	"mand", "noatime", "nodev", "nodiratime", "noexec", "nomand",
-	"norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",
-	"rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
-	"runbindable", "rw", "shared", "slave", "strictatime", "suid", "sync",
-	"unbindable",
+    "async",       "atime",       "bind",       "dev",        "diratime",
+    "dirsync",     "exec",        "mand",       "noatime",    "nodev",
+    "nodiratime",  "noexec",      "nomand",     "norelatime", "nostrictatime",
+    "nosuid",      "nosymfollow", "private",    "rbind",      "relatime",
+    "remount",     "ro",          "rprivate",   "rshared",    "rslave",
+    "runbindable", "rw",          "shared",     "slave",      "strictatime",
+    "suid",        "sync",        "unbindable",
 };
 
 static const char *const features_namespaces[] = {
-	"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time",
+    "cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time",
 };
 
 /* Indexed by capability number, so the list is in kernel order as runc
@@ -54,22 +54,49 @@ static const char *const features_namespaces[] = {
  * here rather than leaving a hole in the list. */
 #define FEATURES_CAP(name) [CAP_##name] = "CAP_" #name
 _Static_assert(CAP_LAST_CAP == CAP_CHECKPOINT_RESTORE,
-	       "linux/capability.h has a new capability: add its name below");
+               "linux/capability.h has a new capability: add its name below");
 static const char *const features_caps[CAP_LAST_CAP + 1] = {
-	FEATURES_CAP(CHOWN), FEATURES_CAP(DAC_OVERRIDE), FEATURES_CAP(DAC_READ_SEARCH),
-	FEATURES_CAP(FOWNER), FEATURES_CAP(FSETID), FEATURES_CAP(KILL),
-	FEATURES_CAP(SETGID), FEATURES_CAP(SETUID), FEATURES_CAP(SETPCAP),
-	FEATURES_CAP(LINUX_IMMUTABLE), FEATURES_CAP(NET_BIND_SERVICE),
-	FEATURES_CAP(NET_BROADCAST), FEATURES_CAP(NET_ADMIN), FEATURES_CAP(NET_RAW),
-	FEATURES_CAP(IPC_LOCK), FEATURES_CAP(IPC_OWNER), FEATURES_CAP(SYS_MODULE),
-	FEATURES_CAP(SYS_RAWIO), FEATURES_CAP(SYS_CHROOT), FEATURES_CAP(SYS_PTRACE),
-	FEATURES_CAP(SYS_PACCT), FEATURES_CAP(SYS_ADMIN), FEATURES_CAP(SYS_BOOT),
-	FEATURES_CAP(SYS_NICE), FEATURES_CAP(SYS_RESOURCE), FEATURES_CAP(SYS_TIME),
-	FEATURES_CAP(SYS_TTY_CONFIG), FEATURES_CAP(MKNOD), FEATURES_CAP(LEASE),
-	FEATURES_CAP(AUDIT_WRITE), FEATURES_CAP(AUDIT_CONTROL), FEATURES_CAP(SETFCAP),
-	FEATURES_CAP(MAC_OVERRIDE), FEATURES_CAP(MAC_ADMIN), FEATURES_CAP(SYSLOG),
-	FEATURES_CAP(WAKE_ALARM), FEATURES_CAP(BLOCK_SUSPEND), FEATURES_CAP(AUDIT_READ),
-	FEATURES_CAP(PERFMON), FEATURES_CAP(BPF), FEATURES_CAP(CHECKPOINT_RESTORE),
+    FEATURES_CAP(CHOWN),
+    FEATURES_CAP(DAC_OVERRIDE),
+    FEATURES_CAP(DAC_READ_SEARCH),
+    FEATURES_CAP(FOWNER),
+    FEATURES_CAP(FSETID),
+    FEATURES_CAP(KILL),
+    FEATURES_CAP(SETGID),
+    FEATURES_CAP(SETUID),
+    FEATURES_CAP(SETPCAP),
+    FEATURES_CAP(LINUX_IMMUTABLE),
+    FEATURES_CAP(NET_BIND_SERVICE),
+    FEATURES_CAP(NET_BROADCAST),
+    FEATURES_CAP(NET_ADMIN),
+    FEATURES_CAP(NET_RAW),
+    FEATURES_CAP(IPC_LOCK),
+    FEATURES_CAP(IPC_OWNER),
+    FEATURES_CAP(SYS_MODULE),
+    FEATURES_CAP(SYS_RAWIO),
+    FEATURES_CAP(SYS_CHROOT),
+    FEATURES_CAP(SYS_PTRACE),
+    FEATURES_CAP(SYS_PACCT),
+    FEATURES_CAP(SYS_ADMIN),
+    FEATURES_CAP(SYS_BOOT),
+    FEATURES_CAP(SYS_NICE),
+    FEATURES_CAP(SYS_RESOURCE),
+    FEATURES_CAP(SYS_TIME),
+    FEATURES_CAP(SYS_TTY_CONFIG),
+    FEATURES_CAP(MKNOD),
+    FEATURES_CAP(LEASE),
+    FEATURES_CAP(AUDIT_WRITE),
+    FEATURES_CAP(AUDIT_CONTROL),
+    FEATURES_CAP(SETFCAP),
+    FEATURES_CAP(MAC_OVERRIDE),
+    FEATURES_CAP(MAC_ADMIN),
+    FEATURES_CAP(SYSLOG),
+    FEATURES_CAP(WAKE_ALARM),
+    FEATURES_CAP(BLOCK_SUSPEND),
+    FEATURES_CAP(AUDIT_READ),
+    FEATURES_CAP(PERFMON),
+    FEATURES_CAP(BPF),
+    FEATURES_CAP(CHECKPOINT_RESTORE),
 };
 
 static void
@@ -103,7 +130,7 @@ features_disabled(yajl_gen gen, const char *key)
 static void
 features_cgroup(yajl_gen gen)
 {
-	static const char *const drivers[] = { "v1", "v2", "systemd", "systemdUser", "rdma" };
+	static const char *const drivers[] = {"v1", "v2", "systemd", "systemdUser", "rdma"};
 
 	features_str(gen, "cgroup");
 	yajl_gen_map_open(gen);
@@ -143,7 +170,7 @@ features_document(yajl_gen gen)
 	features_str(gen, "1.2.0");
 	features_key_strs(gen, "hooks", features_hooks, FEATURES_N(features_hooks));
 	features_key_strs(gen, "mountOptions", features_mount_options,
-			  FEATURES_N(features_mount_options));
+	                  FEATURES_N(features_mount_options));
 	features_linux(gen);
 	features_str(gen, "annotations");
 	yajl_gen_map_open(gen);
@@ -179,8 +206,8 @@ features_print(void)
 }
 
 static const struct option features_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 int
@@ -201,7 +228,7 @@ cmd_features(struct brig_global *g, int argc, char **argv)
 			return 0;
 		default:
 			brig_log_errorf("features: unknown option %s (see brig features --help)",
-					argv[optind - 1]);
+			                argv[optind - 1]);
 			return 1;
 		}
 	}

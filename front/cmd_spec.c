@@ -80,18 +80,22 @@ spec_key_strv(yajl_gen gen, const char *key, const char *const *values)
 }
 
 static const char *const spec_caps[] = {
-	"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL,
+    "CAP_AUDIT_WRITE",
+    "CAP_KILL",
+    "CAP_NET_BIND_SERVICE",
+    NULL,
 };
 
 static void
 spec_process(yajl_gen gen)
 {
-	static const char *const args[] = { "sh", NULL };
+	static const char *const args[] = {"sh", NULL};
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"TERM=xterm", NULL,
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	    "TERM=xterm",
+	    NULL,
 	};
-	static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
+	static const char *const sets[] = {"bounding", "effective", "permitted", "ambient"};
 
 	spec_str(gen, "process");
 	yajl_gen_map_open(gen);
@@ -142,23 +146,35 @@ static void
 spec_mounts(yajl_gen gen, bool rootless)
 {
 	static const struct spec_mount head[] = {
-		{ "/proc", "proc", "proc", { NULL } },
-		{ "/dev", "tmpfs", "tmpfs", { "nosuid", "strictatime", "mode=755", "size=65536k", NULL } },
+	    {"/proc", "proc", "proc", {NULL}},
+	    {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k", NULL}},
 	};
-	static const struct spec_mount devpts = { "/dev/pts", "devpts", "devpts",
-		{ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL } };
-	static const struct spec_mount devpts_rootless = { "/dev/pts", "devpts", "devpts",
-		{ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", NULL } };
+	static const struct spec_mount devpts = {
+	    "/dev/pts",
+	    "devpts",
+	    "devpts",
+	    {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL}};
+	static const struct spec_mount devpts_rootless = {
+	    "/dev/pts",
+	    "devpts",
+	    "devpts",
+	    {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", NULL}};
 	static const struct spec_mount middle[] = {
-		{ "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL } },
-		{ "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev", NULL } },
+	    {"/dev/shm",
+	     "tmpfs",
+	     "shm",
+	     {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL}},
+	    {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev", NULL}},
 	};
-	static const struct spec_mount sys = { "/sys", "sysfs", "sysfs",
-		{ "nosuid", "noexec", "nodev", "ro", NULL } };
-	static const struct spec_mount sys_rootless = { "/sys", "none", "/sys",
-		{ "rbind", "nosuid", "noexec", "nodev", "ro", NULL } };
-	static const struct spec_mount cgroup = { "/sys/fs/cgroup", "cgroup", "cgroup",
-		{ "nosuid", "noexec", "nodev", "relatime", "ro", NULL } };
+	static const struct spec_mount sys = {
+	    "/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro", NULL}};
+	static const struct spec_mount sys_rootless = {
+	    "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro", NULL}};
+	static const struct spec_mount cgroup = {
+	    "/sys/fs/cgroup",
+	    "cgroup",
+	    "cgroup",
+	    {"nosuid", "noexec", "nodev", "relatime", "ro", NULL}};
 
 	spec_str(gen, "mounts");
 	yajl_gen_array_open(gen);
@@ -189,8 +205,8 @@ spec_idmap(yajl_gen gen, const char *key, unsigned id)
 static void
 spec_namespaces(yajl_gen gen, bool rootless)
 {
-	static const char *const rootful[] = { "pid", "network", "ipc", "uts", "mount", NULL };
-	static const char *const unpriv[] = { "pid", "ipc", "uts", "mount", "user", NULL };
+	static const char *const rootful[] = {"pid", "network", "ipc", "uts", "mount", NULL};
+	static const char *const unpriv[] = {"pid", "ipc", "uts", "mount", "user", NULL};
 
 	spec_str(gen, "namespaces");
 	yajl_gen_array_open(gen);
@@ -206,12 +222,20 @@ static void
 spec_linux(yajl_gen gen, bool rootless)
 {
 	static const char *const masked[] = {
-		"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-		"/proc/sched_debug", "/sys/firmware", "/proc/scsi", NULL,
+	    "/proc/acpi",
+	    "/proc/asound",
+	    "/proc/kcore",
+	    "/proc/keys",
+	    "/proc/latency_stats",
+	    "/proc/timer_list",
+	    "/proc/timer_stats",
+	    "/proc/sched_debug",
+	    "/sys/firmware",
+	    "/proc/scsi",
+	    NULL,
 	};
 	static const char *const readonly[] = {
-		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+	    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 	};
 
 	spec_str(gen, "linux");
@@ -279,7 +303,8 @@ spec_open_temp(int dirfd, char *name, size_t size, struct brig_err *err)
 		int fd;
 
 		snprintf(name, size, ".%s.%d.%d", SPEC_FILE, (int) getpid(), i);
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		fd =
+		    openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
@@ -359,30 +384,29 @@ spec_run(const char *bundle, bool rootless, struct brig_err *err)
 static void
 spec_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: brig spec [--bundle|-b DIR] [--rootless]\n"
-		"\n"
-		"Write a starting config.json into DIR (default: the current directory).\n"
-		"An existing config.json is never overwritten.\n"
-		"\n"
-		"  -b, --bundle DIR   bundle directory to write config.json into\n"
-		"      --rootless     a config for an unprivileged user (user namespace)\n"
-		"  -h, --help         print this help\n");
+	fprintf(out, "usage: brig spec [--bundle|-b DIR] [--rootless]\n"
+	             "\n"
+	             "Write a starting config.json into DIR (default: the current directory).\n"
+	             "An existing config.json is never overwritten.\n"
+	             "\n"
+	             "  -b, --bundle DIR   bundle directory to write config.json into\n"
+	             "      --rootless     a config for an unprivileged user (user namespace)\n"
+	             "  -h, --help         print this help\n");
 }
 
 enum { SPEC_OPT_ROOTLESS = 256 };
 
 static const struct option spec_options[] = {
-	{ "bundle", required_argument, NULL, 'b' },
-	{ "rootless", no_argument, NULL, SPEC_OPT_ROOTLESS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"bundle", required_argument, NULL, 'b'},
+    {"rootless", no_argument, NULL, SPEC_OPT_ROOTLESS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 int
 cmd_spec(struct brig_global *g, int argc, char **argv)
 {
-	struct brig_err err = { 0 };
+	struct brig_err err = {0};
 	const char *bundle = ".";
 	bool rootless = false;
 	int c;
@@ -404,7 +428,8 @@ cmd_spec(struct brig_global *g, int argc, char **argv)
 			brig_log_errorf("spec: option %s needs an argument", argv[optind - 1]);
 			return 1;
 		default:
-			brig_log_errorf("spec: unknown option %s (see brig spec --help)", argv[optind - 1]);
+			brig_log_errorf("spec: unknown option %s (see brig spec --help)",
+			                argv[optind - 1]);
 			return 1;
 		}
 	}
