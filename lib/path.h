@@ -3,7 +3,10 @@
  * Every path inside a rootfs is resolved from a rootfs directory fd with
  * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): ".." and absolute
  * symlinks stay inside the rootfs, so a symlink planted in an image can
- * never make brig open, create or mount on a host path.
+ * never make brig open, create or mount on a host path.  Objects are only
+ * ever created with *at() calls taking a single name relative to a parent
+ * directory fd that was itself resolved that way; no function here joins
+ * a rootfs path with a container path.
  */
 #ifndef BRIG_PATH_H
 #define BRIG_PATH_H
@@ -21,7 +24,14 @@ int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
 int path_mkdirs_in_root(int rootfd, const char *path, mode_t mode, struct brig_err *err);
 
 /* Ensure PATH exists under ROOTFD as a directory (IS_DIR) or an empty
- * regular file, creating parents; return an O_PATH fd to it. */
+ * regular file, creating parents; return an O_PATH fd to it.  An existing
+ * object of the other kind is an error (ENOTDIR / EISDIR). */
 int path_ensure_in_root(int rootfd, const char *path, bool is_dir, struct brig_err *err);
+
+/* Resolve (creating, mode 0755) the parent directory of PATH under ROOTFD
+ * and return an O_PATH fd to it; *NAME is set to the last component,
+ * malloc'd.  PATH's last component may not be "", "." or "..": the caller
+ * is about to create something with exactly that name. */
+int path_parent_in_root(int rootfd, const char *path, char **name, struct brig_err *err);
 
 #endif

@@ -1,2 +1,125 @@
-/* main.c - placeholder */
-int main(void) { return 0; }
+/* main.c - brig-mount: builds a container's root from a mount plan.
+ *
+ * Started by brig with its socket as fd 3.  Requests:
+ *   IPC_MOUNT_PLAN  (1 fd: pidfd of the container init) - do the plan; if
+ *                   it says MPLAN_STOP_BEFORE_PIVOT, reply and wait;
+ *   IPC_MOUNT_PIVOT (0 fds) - finish a stopped plan.
+ * The helper exits after the final reply or the first error.
+ */
+#include <cap-ng.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "helpers/mount/mount.h"
+#include "ipc/helper.h"
+#include "ipc/wire.h"
+
+#define NAME "brig-mount"
+
+/* Keep only what mounting needs, in the effective, permitted and bounding
+ * sets:
+ *   CAP_SYS_ADMIN    setns, open_tree, fsopen, move_mount, pivot_root;
+ *   CAP_SYS_CHROOT   setns into a mount namespace requires it;
+ *   CAP_MKNOD        device nodes (outside a user namespace);
+ *   CAP_CHOWN        device nodes owned by the uid/gid the config names;
+ *   CAP_DAC_OVERRIDE create mount points and reach bind sources in
+ *                    directories root does not own (it covers search
+ *                    permission too, so CAP_DAC_READ_SEARCH is not kept).
+ * Not kept: CAP_SETUID/SETGID (we never change identity), CAP_FOWNER (we
+ * only chown and never chmod what we did not create: umask 0 gives nodes
+ * their mode at mknod).  Joining the container's user namespace gives the
+ * full set there, which reaches only what that namespace owns. */
+static void
+drop_capabilities(void)
+{
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
+		return; /* nothing to drop; every request will fail with EPERM */
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+			  CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, CAP_CHOWN, CAP_DAC_OVERRIDE,
+			  -1) != 0 ||
+	    capng_apply(CAPNG_SELECT_BOTH) != 0) {
+		fprintf(stderr, NAME ": cannot drop capabilities\n");
+		exit(2);
+	}
+}
+
+static int
+perform(struct mnt_state *s, int pidfd, struct brig_err *err)
+{
+	if (mnt_open_host(s, err) < 0 || mnt_enter(s, pidfd, err) < 0)
+		return -1;
+	if (mnt_root_setup(s, err) < 0 || mnt_do_mounts(s, err) < 0 ||
+	    mnt_do_devices(s, err) < 0 || mnt_do_masked(s, err) < 0 ||
+	    mnt_do_readonly(s, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* IPC_MOUNT_PLAN.  Privilege: the kept capabilities of the host (or of the
+ * rootless user's namespace) until setns, then root in the container's
+ * user namespace.  The request is untrusted: decoded and checked field by
+ * field, the fd checked to be a pidfd, before anything is done. */
+static int
+handle_plan(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct mnt_state *s = state;
+	struct ipc_reader r;
+
+	if (s->have_plan)
+		return brig_err_set(&reply->err, EPROTO, "a mount plan was already performed");
+	s->have_plan = true;
+	ipc_reader_init(&r, req->payload, req->hdr.payload_len);
+	if (mountplan_decode(&r, &s->plan, &reply->err) < 0)
+		return -1;
+	if (mountplan_check(&s->plan, &reply->err) < 0 ||
+	    mnt_verify_pidfd(req->fds[0], &reply->err) < 0)
+		return -1;
+	if (perform(s, req->fds[0], &reply->err) < 0)
+		return -1;
+	if (s->plan.flags & MPLAN_STOP_BEFORE_PIVOT) {
+		s->pending = true;
+		return 0;
+	}
+	reply->done = 1;
+	return mnt_pivot(s, &reply->err);
+}
+
+/* IPC_MOUNT_PIVOT.  Privilege: root in the container's user namespace
+ * (entered by the plan this finishes). */
+static int
+handle_pivot(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct mnt_state *s = state;
+
+	(void) req;
+	if (!s->pending)
+		return brig_err_set(&reply->err, EPROTO, "no mount plan is waiting for pivot_root");
+	s->pending = false;
+	reply->done = 1;
+	return mnt_pivot(s, &reply->err);
+}
+
+static const struct helper_op ops[] = {
+	{ IPC_MOUNT_PLAN, 1, handle_plan },
+	{ IPC_MOUNT_PIVOT, 0, handle_pivot },
+};
+
+int
+main(void)
+{
+	struct mnt_state state;
+	int status;
+
+	helper_harden(NAME);
+	drop_capabilities();
+	/* Device nodes and directories get exactly the mode asked for. */
+	umask(0);
+	mnt_state_init(&state);
+	status = helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), &state);
+	mnt_state_free(&state);
+	return status;
+}

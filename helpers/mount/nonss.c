@@ -1,0 +1,29 @@
+/* nonss.c - no name service in a static privileged helper.
+ *
+ * libcap-ng's capng_change_id() (which brig-mount never calls) refers to
+ * getpwuid and initgroups; linked statically, glibc's versions would load
+ * NSS modules at run time (and ld warns about it).  These definitions take
+ * their place: a privileged helper must never dlopen anything from the
+ * host's /etc/nsswitch.conf, and now it cannot.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stddef.h>
+
+struct passwd *
+getpwuid(uid_t uid)
+{
+	(void) uid;
+	errno = ENOSYS;
+	return NULL;
+}
+
+int
+initgroups(const char *user, gid_t group)
+{
+	(void) user;
+	(void) group;
+	errno = ENOSYS;
+	return -1;
+}

@@ -1,0 +1,336 @@
+/* prepare.c - everything brig-mount does while it still sees the host:
+ * check the pidfd, open the host objects the plan names, then join the
+ * container's namespaces.
+ *
+ * Privilege: host root (or root of the rootless user's namespace) with the
+ * capability set main() keeps.  Host paths are looked up only here, before
+ * setns: a bind source is a path the front was given by the user, and it
+ * must mean what it means on the host, not what a container could make of
+ * it later.
+ */
+#include "helpers/mount/mount.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/xalloc.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+#define HOST_CGROUP "/sys/fs/cgroup"
+
+void
+mnt_state_init(struct mnt_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rootfs_host = -1;
+	s->rootfd = -1;
+	s->devnull = -1;
+}
+
+static void
+close_all(int *fds, uint32_t n)
+{
+	if (fds == NULL)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+void
+mnt_state_free(struct mnt_state *s)
+{
+	close_all(s->pre, s->plan.n_mounts);
+	close_all(s->dev_trees, s->plan.n_devices);
+	for (unsigned i = 0; i < s->n_ctls; i++) {
+		free(s->ctls[i].name);
+		free(s->ctls[i].link);
+		if (s->ctls[i].tree >= 0)
+			close(s->ctls[i].tree);
+	}
+	free(s->ctls);
+	if (s->rootfs_host >= 0)
+		close(s->rootfs_host);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
+	if (s->devnull >= 0)
+		close(s->devnull);
+	mountplan_free(&s->plan);
+	mnt_state_init(s);
+}
+
+/* The "Pid:" line of a pidfd's fdinfo: > 0 while the process lives. */
+static long
+fdinfo_pid(int fd)
+{
+	char path[64], line[128];
+	cleanup_fclose FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Pid:", 4) == 0)
+			return strtol(line + 4, NULL, 10);
+	return -1;
+}
+
+int
+mnt_verify_pidfd(int fd, struct brig_err *err)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	/* A pidfd is an anonymous inode ("anon_inode:[pidfd]"; kernels with
+	 * pidfs may say "pidfd:[ino]") whose fdinfo names a live process.
+	 * Nothing else passes both checks, so setns below cannot be pointed
+	 * at an arbitrary namespace file. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return brig_err_set(err, errno, "mount plan: cannot inspect the fd");
+	target[n] = '\0';
+	if (strcmp(target, "anon_inode:[pidfd]") != 0 && strncmp(target, "pidfd:", 6) != 0)
+		return brig_err_set(err, EBADF, "mount plan: the fd is not a pidfd (%s)", target);
+	if (fdinfo_pid(fd) <= 0)
+		return brig_err_set(err, ESRCH, "mount plan: the container init");
+	return 0;
+}
+
+static int
+open_binds(struct mnt_state *s, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+
+	for (uint32_t i = 0; i < p->n_mounts; i++) {
+		const struct mp_mount *m = &p->mounts[i];
+		unsigned rec = m->kind == MP_RBIND ? AT_RECURSIVE : 0;
+		struct mount_attr attr = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+
+		if (m->kind == MP_FS)
+			continue;
+		s->pre[i] = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+		if (s->pre[i] < 0)
+			return brig_err_set(err, errno, "mount %s: source %s", m->dest, m->source);
+		/* Attributes go on while the tree is detached: nothing can see
+		 * it half-configured. */
+		if ((attr.attr_set | attr.attr_clr) &&
+		    mount_setattr(s->pre[i], "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
+			return brig_err_set(err, errno, "mount %s: mount_setattr", m->dest);
+	}
+	return 0;
+}
+
+/* Device nodes are bound from the host when asked, and always in a user
+ * namespace, where mknod is refused. */
+static int
+open_devices(struct mnt_state *s, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+	bool asked = p->flags & MPLAN_BIND_DEVICES;
+
+	if (!asked && !(p->ns_flags & CLONE_NEWUSER))
+		return 0;
+	for (uint32_t i = 0; i < p->n_devices; i++) {
+		const char *path = p->devices[i].path;
+
+		s->dev_trees[i] = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (s->dev_trees[i] < 0)
+			return brig_err_set(err, errno, "device %s: host node %s", path, path);
+	}
+	return 0;
+}
+
+static bool
+wants_v1_cgroup(const struct mount_plan *p)
+{
+	for (uint32_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].kind == MP_FS && strcmp(p->mounts[i].fstype, "cgroup") == 0)
+			return true;
+	return false;
+}
+
+static int
+add_controller(struct mnt_state *s, int dirfd, const struct dirent *de, struct brig_err *err)
+{
+	struct mnt_cgroup_ctl *c;
+	char link[256];
+	ssize_t n = -1;
+
+	if (de->d_type == DT_LNK) {
+		n = readlinkat(dirfd, de->d_name, link, sizeof(link) - 1);
+		if (n < 0 || memchr(link, '/', (size_t) n) != NULL)
+			return 0; /* not a controller alias: leave it out */
+		link[n] = '\0';
+	} else if (de->d_type != DT_DIR) {
+		return 0;
+	}
+	s->ctls = xrealloc(s->ctls, (s->n_ctls + 1) * sizeof(*s->ctls));
+	c = &s->ctls[s->n_ctls++];
+	c->name = xstrdup(de->d_name);
+	c->link = n >= 0 ? xstrdup(link) : NULL;
+	c->tree = -1;
+	if (n >= 0)
+		return 0;
+	c->tree = open_tree(dirfd, de->d_name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (c->tree < 0)
+		return brig_err_set(err, errno, "cgroup controller %s/%s", HOST_CGROUP, de->d_name);
+	return 0;
+}
+
+/* A "cgroup" mount: cgroup2 when the host is unified; otherwise a tmpfs
+ * holding a bind of each host controller directory (see mounts.c). */
+static int
+open_cgroups(struct mnt_state *s, struct brig_err *err)
+{
+	struct statfs sfs;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (!wants_v1_cgroup(&s->plan))
+		return 0;
+	if (statfs(HOST_CGROUP, &sfs) < 0)
+		return brig_err_set(err, errno, "%s", HOST_CGROUP);
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
+		s->cgroup2 = true;
+		return 0;
+	}
+	d = opendir(HOST_CGROUP);
+	if (d == NULL)
+		return brig_err_set(err, errno, "%s", HOST_CGROUP);
+	while (ret == 0 && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			ret = add_controller(s, dirfd(d), de, err);
+	closedir(d);
+	return ret;
+}
+
+static int *
+fd_array(uint32_t n)
+{
+	int *a = xcalloc(n ? n : 1, sizeof(int));
+
+	for (uint32_t i = 0; i < n; i++)
+		a[i] = -1;
+	return a;
+}
+
+int
+mnt_open_host(struct mnt_state *s, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+
+	s->rootfs_host = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfs_host < 0)
+		return brig_err_set(err, errno, "rootfs %s", p->rootfs);
+	s->pre = fd_array(p->n_mounts);
+	s->dev_trees = fd_array(p->n_devices);
+	if (open_binds(s, err) < 0 || open_devices(s, err) < 0 || open_cgroups(s, err) < 0)
+		return -1;
+	if (p->n_masked > 0) {
+		s->devnull = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (s->devnull < 0)
+			return brig_err_set(err, errno, "maskedPaths: host /dev/null");
+	}
+	return 0;
+}
+
+/* ---- procfs inside the container's pid namespace ---- */
+
+struct proc_job {
+	struct mnt_state *s;
+	int errnum;
+};
+
+/* Runs in a CLONE_VM|CLONE_VFORK|CLONE_FILES child, the first process we
+ * make after setns(CLONE_NEWPID): proc takes the pid namespace of the
+ * process calling fsopen, so only a child can create the container's
+ * procfs.  The fds it opens land in our shared fd table. */
+static int
+proc_child(void *arg)
+{
+	struct proc_job *job = arg;
+	const struct mount_plan *p = &job->s->plan;
+
+	for (uint32_t i = 0; i < p->n_mounts; i++) {
+		const struct mp_mount *m = &p->mounts[i];
+		if (m->kind != MP_FS || strcmp(m->fstype, "proc") != 0)
+			continue;
+		job->s->pre[i] = fsopen("proc", FSOPEN_CLOEXEC);
+		if (job->s->pre[i] < 0) {
+			job->errnum = errno;
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+static bool
+plan_has_proc(const struct mount_plan *p)
+{
+	for (uint32_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].kind == MP_FS && strcmp(p->mounts[i].fstype, "proc") == 0)
+			return true;
+	return false;
+}
+
+static int
+open_procfs(struct mnt_state *s, struct brig_err *err)
+{
+	const size_t stack_size = 64 * 1024;
+	cleanup_free char *stack = xmalloc(stack_size);
+	struct proc_job job = { .s = s, .errnum = 0 };
+	int status = 0;
+	pid_t pid;
+
+	pid = clone(proc_child, stack + stack_size, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD,
+		    &job);
+	if (pid < 0)
+		return brig_err_set(err, errno, "mount /proc: start a process in the container's "
+						"pid namespace");
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (job.errnum != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return brig_err_set(err, job.errnum ? job.errnum : ECHILD, "mount proc: fsopen");
+	return 0;
+}
+
+int
+mnt_enter(struct mnt_state *s, int pidfd, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+
+	/* One setns joins user, mount, net, ipc, uts and cgroup namespaces
+	 * together (the kernel enters the user namespace first).  The pid
+	 * namespace only applies to children, so it is joined on its own. */
+	if (setns(pidfd, (int) (p->ns_flags & ~(uint32_t) CLONE_NEWPID)) < 0)
+		return brig_err_set(err, errno, "join the container's namespaces (setns)");
+	s->in_userns = p->ns_flags & CLONE_NEWUSER;
+	if (chdir("/") < 0)
+		return brig_err_set(err, errno, "chdir / in the container's mount namespace");
+	if (!(p->ns_flags & CLONE_NEWPID))
+		return 0;
+	if (setns(pidfd, CLONE_NEWPID) < 0)
+		return brig_err_set(err, errno, "join the container's pid namespace (setns)");
+	if (plan_has_proc(p))
+		return open_procfs(s, err);
+	return 0;
+}
