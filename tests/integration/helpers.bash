@@ -1,0 +1,287 @@
+#!/bin/bash
+# helpers.bash - shared setup for brig's bats integration tests.
+#
+# Every test gets its own state root ($ROOT), bundle ($BUNDLE) with a busybox
+# rootfs, and container id ($CT).  The runtime under test is $RUNTIME, which
+# defaults to the build tree's brig; RUNTIME=runc runs the same tests
+# against runc, to show that they check behaviour and not brig's quirks.
+# A test that checks something only brig does calls requires_brig.
+#
+# Tests run real containers and must run as root.  They never set
+# linux.resources or cgroupsPath (runc makes a cgroup of its own; brig's
+# cgroup support is tested elsewhere).
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+BRIG=${BRIG:-$REPO/build/front/brig}
+RUNTIME=${RUNTIME:-$BRIG}
+: "${BRIG_HELPER_DIR:=$REPO/build/helpers}"
+export BRIG_HELPER_DIR
+
+# The busybox rootfs is built once and copied into each test's bundle.
+# Bump the version when build_rootfs changes so a stale cache is not used.
+ROOTFS_VERSION=3
+ROOTFS_CACHE=${BRIG_TEST_ROOTFS:-/tmp/brig-test-rootfs-$UID/v$ROOTFS_VERSION}
+
+is_brig() {
+	[ "$RUNTIME" = "$BRIG" ]
+}
+
+requires_brig() {
+	is_brig || skip "checks brig's own behaviour (RUNTIME=$RUNTIME)"
+}
+
+# rt ARGS...: the runtime under test with this test's state root.
+rt() {
+	"$RUNTIME" --root "$ROOT" "$@"
+}
+
+# Build the cached rootfs: static busybox with every applet as a symlink,
+# users root, nobody (65534) and test (1000), and the usual directories.
+build_rootfs() {
+	local dir=$1 applet
+
+	mkdir -p "$dir"/{bin,etc,proc,sys,dev,tmp,root,home/test,mnt,run,var}
+	chmod 1777 "$dir/tmp"
+	cp /bin/busybox "$dir/bin/busybox"
+	for applet in $("$dir/bin/busybox" --list); do
+		[ "$applet" = busybox ] || ln -s busybox "$dir/bin/$applet"
+	done
+	ln -s bin "$dir/sbin"
+	mkdir -p "$dir/usr"
+	ln -s ../bin "$dir/usr/bin"
+	cat >"$dir/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		test:x:1000:1000:test:/home/test:/bin/sh
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$dir/etc/group" <<-'EOF'
+		root:x:0:
+		test:x:1000:
+		extra:x:2000:test
+		nogroup:x:65534:
+	EOF
+	chown 1000:1000 "$dir/home/test"
+	echo "brig-test-rootfs" >"$dir/etc/hostname"
+}
+
+# The cache is shared by parallel runs: build under a lock into a temp
+# directory and rename it into place.
+ensure_rootfs() {
+	[ -x "$ROOTFS_CACHE/bin/busybox" ] && return 0
+	mkdir -p "$(dirname "$ROOTFS_CACHE")"
+	(
+		flock 9
+		if [ ! -x "$ROOTFS_CACHE/bin/busybox" ]; then
+			local tmp="$ROOTFS_CACHE.tmp.$$"
+			rm -rf "$tmp"
+			build_rootfs "$tmp"
+			mv "$tmp" "$ROOTFS_CACHE"
+		fi
+	) 9>"$(dirname "$ROOTFS_CACHE")/lock"
+}
+
+# base_config ARGS...: write $BUNDLE/config.json, modelled on `runc spec`
+# (terminal off, root writable), with process.args = ARGS (default: true).
+base_config() {
+	local args
+	if [ $# -eq 0 ]; then
+		set -- true
+	fi
+	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	jq -n --argjson args "$args" '
+	def caps: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
+	{
+		ociVersion: "1.0.2",
+		process: {
+			terminal: false,
+			user: {uid: 0, gid: 0},
+			args: $args,
+			env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			      "TERM=xterm"],
+			cwd: "/",
+			capabilities: {bounding: caps, effective: caps, inheritable: caps,
+			               permitted: caps, ambient: caps},
+			rlimits: [{type: "RLIMIT_NOFILE", hard: 1024, soft: 1024}],
+			noNewPrivileges: true
+		},
+		root: {path: "rootfs", readonly: false},
+		hostname: "brig-test",
+		mounts: [
+			{destination: "/proc", type: "proc", source: "proc"},
+			{destination: "/dev", type: "tmpfs", source: "tmpfs",
+			 options: ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+			{destination: "/dev/pts", type: "devpts", source: "devpts",
+			 options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+			{destination: "/dev/shm", type: "tmpfs", source: "shm",
+			 options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+			{destination: "/dev/mqueue", type: "mqueue", source: "mqueue",
+			 options: ["nosuid", "noexec", "nodev"]},
+			{destination: "/sys", type: "sysfs", source: "sysfs",
+			 options: ["nosuid", "noexec", "nodev", "ro"]}
+		],
+		linux: {
+			namespaces: [{type: "pid"}, {type: "network"}, {type: "ipc"},
+			             {type: "uts"}, {type: "mount"}],
+			maskedPaths: ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+			              "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+			              "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
+			readonlyPaths: ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+			                "/proc/sysrq-trigger"]
+		}
+	}' >"$BUNDLE/config.json"
+}
+
+# update_config JQ_FILTER [JQ_ARGS...]: edit config.json in place.
+update_config() {
+	local filter=$1
+	shift
+	jq "$@" "$filter" "$BUNDLE/config.json" >"$BUNDLE/config.json.new" &&
+		mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# set_args ARGS...: replace process.args.
+set_args() {
+	local args
+	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	update_config '.process.args = $a' --argjson a "$args"
+}
+
+# Host mounts that mention this test's directory (the bundle, rootfs and
+# everything under it); compared before and after to catch leaks.
+test_mounts() {
+	grep -F "$TEST_DIR" /proc/self/mountinfo || true
+}
+
+# Live (non-zombie) processes whose root directory is this test's rootfs
+# or anything else under the test directory.
+test_pids() {
+	local p root state
+	for p in /proc/[0-9]*; do
+		root=$(readlink "$p/root" 2>/dev/null) || continue
+		case $root in
+		"$TEST_DIR"*) ;;
+		*) continue ;;
+		esac
+		state=$(awk '{ print $3 }' "$p/stat" 2>/dev/null) || continue
+		[ "$state" = Z ] && continue
+		echo "${p#/proc/}"
+	done
+}
+
+# Wait (up to ~3 s) for every process of this test to go.
+no_test_pids() {
+	local i
+	for i in $(seq 30); do
+		[ -z "$(test_pids)" ] && return 0
+		sleep 0.1
+	done
+	echo "leftover processes: $(test_pids)" >&2
+	return 1
+}
+
+# state_dir_empty: nothing left under the state root.
+state_dir_empty() {
+	[ ! -d "$ROOT" ] || [ -z "$(ls -A "$ROOT")" ]
+}
+
+# A file may define its own setup/teardown; it calls these two.
+common_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "integration tests run as root"
+	ensure_rootfs
+	TEST_DIR=$BATS_TEST_TMPDIR
+	ROOT=$TEST_DIR/state
+	BUNDLE=$TEST_DIR/bundle
+	# Unique among parallel runs: runc names its cgroup after the id.
+	CT=bt$$-$BATS_SUITE_TEST_NUMBER
+	mkdir -p "$BUNDLE"
+	cp -a "$ROOTFS_CACHE" "$BUNDLE/rootfs"
+	base_config
+	MOUNTS_BEFORE=$(test_mounts)
+}
+
+common_teardown() {
+	local id ok=0
+	if [ -n "${ROOT:-}" ]; then
+		for id in $(rt list -q 2>/dev/null) $(ls "$ROOT" 2>/dev/null); do
+			rt delete -f "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	[ -n "${TEST_DIR:-}" ] || return 0
+	for pid in $(test_pids); do
+		kill -9 "$pid" 2>/dev/null || true
+		ok=1
+	done
+	if [ "$ok" -ne 0 ]; then
+		echo "teardown: killed leftover processes of the test" >&2
+	fi
+	if [ "$(test_mounts)" != "$MOUNTS_BEFORE" ]; then
+		echo "teardown: leftover mounts:" >&2
+		test_mounts >&2
+		ok=1
+		# Unmount them (deepest first) so the temp dir can be removed.
+		test_mounts | awk '{ print $5 }' | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null || true
+		done
+	fi
+	return "$ok"
+}
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	common_teardown
+}
+
+# brig_run [OPTIONS...] ID: `run` the runtime's foreground run of $BUNDLE.
+brig_run() {
+	run rt run --bundle "$BUNDLE" "$@" </dev/null
+}
+
+# create_ct [OPTIONS...] ID: create in the background-friendly way: the
+# container's stdio (and the runtime's messages) go to $TEST_DIR/ID.out
+# and ID.err so bats does not wait for the container to close them.
+create_ct() {
+	local id=${*: -1}
+	rt create --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err"
+}
+
+# ct_err ID / ct_out ID: what create_ct captured.
+ct_err() {
+	cat "$TEST_DIR/$1.err"
+}
+
+ct_out() {
+	cat "$TEST_DIR/$1.out"
+}
+
+# ct_status ID: the status field of `state` (empty when state fails).
+ct_status() {
+	rt state "$1" 2>/dev/null | jq -r .status
+}
+
+ct_pid() {
+	rt state "$1" 2>/dev/null | jq -r .pid
+}
+
+# wait_status ID STATUS: poll state for up to ~5 s.
+wait_status() {
+	local i
+	for i in $(seq 50); do
+		[ "$(ct_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "container $1: status $(ct_status "$1"), wanted $2" >&2
+	return 1
+}
+
+# start_and_wait ID: start a created container and wait for it to stop.
+start_and_wait() {
+	rt start "$1" && wait_status "$1" stopped
+}
+
+# run_detached ID: create, start, wait until stopped; output in ct_out.
+run_detached() {
+	create_ct "$1" && start_and_wait "$1"
+}
