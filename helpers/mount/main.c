@@ -6,7 +6,6 @@
  *   IPC_MOUNT_PIVOT (0 fds) - finish a stopped plan.
  * The helper exits after the final reply or the first error.
  */
-#include <cap-ng.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,35 +16,6 @@
 #include "ipc/wire.h"
 
 #define NAME "brig-mount"
-
-/* Keep only what mounting needs, in the effective, permitted and bounding
- * sets:
- *   CAP_SYS_ADMIN    setns, open_tree, fsopen, move_mount, pivot_root;
- *   CAP_SYS_CHROOT   setns into a mount namespace requires it;
- *   CAP_MKNOD        device nodes (outside a user namespace);
- *   CAP_CHOWN        device nodes owned by the uid/gid the config names;
- *   CAP_DAC_OVERRIDE create mount points and reach bind sources in
- *                    directories root does not own (it covers search
- *                    permission too, so CAP_DAC_READ_SEARCH is not kept).
- * Not kept: CAP_SETUID/SETGID (we never change identity), CAP_FOWNER (we
- * only chown and never chmod what we did not create: umask 0 gives nodes
- * their mode at mknod).  Joining the container's user namespace gives the
- * full set there, which reaches only what that namespace owns. */
-static void
-drop_capabilities(void)
-{
-	capng_get_caps_process();
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
-		return; /* nothing to drop; every request will fail with EPERM */
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-			  CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, CAP_CHOWN, CAP_DAC_OVERRIDE,
-			  -1) != 0 ||
-	    capng_apply(CAPNG_SELECT_BOTH) != 0) {
-		fprintf(stderr, NAME ": cannot drop capabilities\n");
-		exit(2);
-	}
-}
 
 static int
 perform(struct mnt_state *s, int pidfd, struct brig_err *err)
@@ -112,10 +82,14 @@ int
 main(void)
 {
 	struct mnt_state state;
+	struct brig_err err;
 	int status;
 
 	helper_harden(NAME);
-	drop_capabilities();
+	if (mnt_caps_init(&err) < 0) {
+		fprintf(stderr, NAME ": %s\n", err.msg);
+		return 2;
+	}
 	/* Device nodes and directories get exactly the mode asked for. */
 	umask(0);
 	mnt_state_init(&state);

@@ -36,6 +36,7 @@ struct mnt_state {
 	bool pending;    /* stopped before pivot, waiting for IPC_MOUNT_PIVOT */
 	bool in_userns;  /* we joined a user namespace: mknod will not work */
 	int rootfs_host; /* O_PATH of the rootfs as the host sees it */
+	int rootfs_ct;   /* O_PATH of the rootfs in the container's mount ns */
 	int rootfd;      /* O_PATH of the rootfs bind mount in the container */
 	int *pre;        /* per plan mount: bind tree or procfs context, or -1 */
 	int *dev_trees;  /* per plan device: bind of the host node, or -1 */
@@ -47,6 +48,11 @@ struct mnt_state {
 
 void mnt_state_init(struct mnt_state *s);
 void mnt_state_free(struct mnt_state *s);
+
+/* caps.c: keep what mounting needs; after setns, shed CAP_SYS_PTRACE and,
+ * in a user namespace, become its root. */
+int mnt_caps_init(struct brig_err *err);
+int mnt_caps_joined(bool userns, struct brig_err *err);
 
 /* prepare.c */
 int mnt_verify_pidfd(int fd, struct brig_err *err);

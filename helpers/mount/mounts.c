@@ -49,15 +49,6 @@ set_propagation(int tree, uint32_t prop, bool recursive, const char *what, struc
 
 /* ---- the rootfs ---- */
 
-static bool
-same_inode(int a, int b)
-{
-	struct stat sa, sb;
-
-	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 /* pivot_root refuses a shared parent mount; runc makes it private too. */
 static int
 rootfs_parent_private(int rootfd, struct brig_err *err)
@@ -75,24 +66,17 @@ mnt_root_setup(struct mnt_state *s, struct brig_err *err)
 {
 	const struct mount_plan *p = &s->plan;
 	uint32_t prop = p->root_propagation ? p->root_propagation : MS_PRIVATE | MS_REC;
-	cleanup_close int target = -1;
 	cleanup_close int tree = -1;
 
 	/* Nothing we mount may propagate back to the host (runc: rprivate
-	 * unless linux.rootfsPropagation says otherwise). */
+	 * unless linux.rootfsPropagation says otherwise).  Before the clone
+	 * below, which would otherwise be a peer of the host's mount. */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return brig_err_set(err, errno, "rootfs propagation");
-	/* The rootfs path was looked up on the host; in the container's mount
-	 * namespace it must still be the same directory. */
-	target = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (target < 0)
-		return brig_err_set(err, errno, "rootfs %s", p->rootfs);
-	if (!same_inode(target, s->rootfs_host))
-		return brig_err_set(err, EXDEV, "rootfs %s changed while mounting", p->rootfs);
-	tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	tree = open_tree(s->rootfs_ct, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return brig_err_set(err, errno, "rootfs %s: open_tree", p->rootfs);
-	if (mnt_attach(tree, target, "rootfs: bind onto itself", err) < 0)
+	if (mnt_attach(tree, s->rootfs_ct, "rootfs: bind onto itself", err) < 0)
 		return -1;
 	/* The attached tree's fd is the rootfs mount's root: our anchor. */
 	s->rootfd = steal_fd(&tree);
@@ -113,6 +97,7 @@ append_fs_log(int fsfd, struct brig_err *err)
 
 	while ((n = read(fsfd, buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
 		if (n > 2 && (buf[0] == 'e' || buf[0] == 'w') && buf[1] == ' ')
 			snprintf(last, sizeof(last), "%s", buf + 2);
 	}

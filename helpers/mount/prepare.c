@@ -38,6 +38,7 @@ mnt_state_init(struct mnt_state *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->rootfs_host = -1;
+	s->rootfs_ct = -1;
 	s->rootfd = -1;
 	s->devnull = -1;
 }
@@ -67,6 +68,8 @@ mnt_state_free(struct mnt_state *s)
 	free(s->ctls);
 	if (s->rootfs_host >= 0)
 		close(s->rootfs_host);
+	if (s->rootfs_ct >= 0)
+		close(s->rootfs_ct);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
 	if (s->devnull >= 0)
@@ -313,6 +316,32 @@ open_procfs(struct mnt_state *s, struct brig_err *err)
 	return 0;
 }
 
+static bool
+same_inode(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* The rootfs as the container's mount namespace sees it.  Looked up with
+ * our host ids still in place: in a user namespace the container's root
+ * may not be able to search the directories above a root-owned bundle.
+ * It must be the directory the host lookup found, or someone swapped it. */
+static int
+open_rootfs(struct mnt_state *s, struct brig_err *err)
+{
+	const char *rootfs = s->plan.rootfs;
+
+	s->rootfs_ct = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfs_ct < 0)
+		return brig_err_set(err, errno, "rootfs %s", rootfs);
+	if (!same_inode(s->rootfs_ct, s->rootfs_host))
+		return brig_err_set(err, EXDEV, "rootfs %s changed while mounting", rootfs);
+	return 0;
+}
+
 int
 mnt_enter(struct mnt_state *s, int pidfd, struct brig_err *err)
 {
@@ -326,10 +355,12 @@ mnt_enter(struct mnt_state *s, int pidfd, struct brig_err *err)
 	s->in_userns = p->ns_flags & CLONE_NEWUSER;
 	if (chdir("/") < 0)
 		return brig_err_set(err, errno, "chdir / in the container's mount namespace");
+	if ((p->ns_flags & CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) < 0)
+		return brig_err_set(err, errno, "join the container's pid namespace (setns)");
+	if (open_rootfs(s, err) < 0 || mnt_caps_joined(s->in_userns, err) < 0)
+		return -1;
 	if (!(p->ns_flags & CLONE_NEWPID))
 		return 0;
-	if (setns(pidfd, CLONE_NEWPID) < 0)
-		return brig_err_set(err, errno, "join the container's pid namespace (setns)");
 	if (plan_has_proc(p))
 		return open_procfs(s, err);
 	return 0;
