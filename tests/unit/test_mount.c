@@ -185,6 +185,7 @@ struct fake_init {
 
 struct variant {
 	bool userns;
+	bool no_pivot; /* move + chroot: the init chdirs into the rootfs first */
 	const struct tree *t;
 };
 
@@ -287,6 +288,8 @@ child_checks(const struct variant *v)
 	child_ok(fails_with(mkdir("/sys/fs/cgroup/x", 0755), EROFS), "cgroup mount is read-only");
 	if (!v->userns)
 		child_ok(fails_with(mkdir("/newdir", 0755), EROFS), "read-only root");
+	if (v->no_pivot)
+		child_ok(access(t->base, F_OK) < 0, "host tree out of reach after move + chroot");
 }
 
 static int
@@ -294,7 +297,14 @@ child_main(const struct variant *v, int go, int result)
 {
 	char c = 0;
 
-	if (read(go, &c, 1) != 1 || c != 'g')
+	if (read(go, &c, 1) == 1 && c == 'c') {
+		/* --no-pivot: into the rootfs before the move, chroot after */
+		if (chdir(v->t->rootfs) < 0 || write(result, "C", 1) != 1)
+			_exit(1);
+		if (read(go, &c, 1) != 1 || c != 'g' || chroot(".") < 0)
+			_exit(1);
+	}
+	if (c != 'g')
 		_exit(0);
 	if (chdir("/") < 0)
 		_exit(1);
@@ -520,9 +530,9 @@ encode(const struct mount_plan *p, struct ipc_writer *w)
 /* ---- the tests ---- */
 
 static void
-test_full(const struct tree *t, bool userns)
+test_full(const struct tree *t, bool userns, bool no_pivot)
 {
-	struct variant v = { .userns = userns, .t = t };
+	struct variant v = { .userns = userns, .no_pivot = no_pivot, .t = t };
 	struct fake_init fi;
 	struct ipc_helper h;
 	struct plan_buf b;
@@ -534,14 +544,21 @@ test_full(const struct tree *t, bool userns)
 	/* With a user namespace, stop before pivot and finish with
 	 * IPC_MOUNT_PIVOT, as the front does for createContainer hooks. */
 	b.p.flags |= userns ? MPLAN_STOP_BEFORE_PIVOT : MPLAN_READONLY_ROOT;
+	if (no_pivot)
+		b.p.flags |= MPLAN_NO_PIVOT | MPLAN_STOP_BEFORE_PIVOT;
 	encode(&b.p, &w);
 	fake_init_start(&fi, &v);
 	spawn(&h);
 	call(h.sock, IPC_MOUNT_PLAN, w.buf, w.len, &fi.pidfd, 1, &a);
-	snprintf(name, sizeof(name), "%s plan succeeds%s%s", userns ? "userns" : "plain",
-		 a.errnum ? ": " : "", a.text);
+	snprintf(name, sizeof(name), "%s plan succeeds%s%s",
+		 userns ? "userns" : no_pivot ? "no-pivot" : "plain", a.errnum ? ": " : "", a.text);
 	ok(a.errnum == 0, name);
-	if (userns && a.errnum == 0) {
+	if (no_pivot && a.errnum == 0) {
+		char ack = 0;
+		if (write(fi.go, "c", 1) != 1 || read(fi.result, &ack, 1) != 1 || ack != 'C')
+			ok(false, "init entered the rootfs");
+	}
+	if ((userns || no_pivot) && a.errnum == 0) {
 		call(h.sock, IPC_MOUNT_PIVOT, NULL, 0, NULL, 0, &a);
 		snprintf(name, sizeof(name), "pivot after a stopped plan%s%s",
 			 a.errnum ? ": " : "", a.text);
@@ -644,10 +661,11 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	tree_make(&t);
 	test_refusals(&t);
-	test_full(&t, false);
+	test_full(&t, false, false);
+	test_full(&t, false, true);
 	if (nftw(t.rootfs, chown_entry, 16, FTW_PHYS) < 0)
 		perror("chown rootfs");
-	test_full(&t, true);
+	test_full(&t, true, false);
 	tree_remove(&t);
 	printf("1..%u\n", t_count);
 	return t_failed ? 1 : 0;
