@@ -49,15 +49,67 @@ set_propagation(int tree, uint32_t prop, bool recursive, const char *what, struc
 
 /* ---- the rootfs ---- */
 
-/* pivot_root refuses a shared parent mount; runc makes it private too. */
+static uint64_t
+mount_id(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+/* The root of the mount holding FD's directory: climb ".." until the next
+ * step would leave that mount (or stays put, at "/"). */
 static int
-rootfs_parent_private(int rootfd, struct brig_err *err)
+mount_root_of(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	uint64_t id = fd >= 0 ? mount_id(fd) : 0;
+
+	while (fd >= 0 && id != 0) {
+		int up = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct stat a, b;
+
+		if (up < 0 || mount_id(up) != id || fstat(up, &a) < 0 || fstat(fd, &b) < 0 ||
+		    (a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+			if (up >= 0)
+				close(up);
+			return fd;
+		}
+		close(fd);
+		fd = up;
+	}
+	return fd;
+}
+
+static int
+make_private(int dirfd, const char *what, struct brig_err *err)
 {
 	struct mount_attr attr = { .propagation = MS_PRIVATE };
-	cleanup_close int parent = openat(rootfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int root = mount_root_of(dirfd);
 
-	if (parent < 0 || mount_setattr(parent, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return brig_err_set(err, errno, "rootfs: make the parent mount private");
+	if (root < 0 || mount_setattr(root, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return brig_err_set(err, errno, "rootfs: make %s private", what);
+	return 0;
+}
+
+/* pivot_root refuses shared mounts at the new root, its parent and the
+ * old root.  As runc does, those are made private before the rootfs is
+ * cloned (a clone of a shared mount would join its peer group); the
+ * mounts below keep the shared propagation asked for. */
+static int
+unshare_pivot_mounts(int rootfs_ct, struct brig_err *err)
+{
+	cleanup_close int slash = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int parent = openat(rootfs_ct, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (slash < 0 || parent < 0)
+		return brig_err_set(err, errno, "rootfs: open the mounts above it");
+	if (make_private(slash, "the old root", err) < 0 ||
+	    make_private(parent, "the parent mount", err) < 0 ||
+	    make_private(rootfs_ct, "its mount", err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -73,6 +125,8 @@ mnt_root_setup(struct mnt_state *s, struct brig_err *err)
 	 * below, which would otherwise be a peer of the host's mount. */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return brig_err_set(err, errno, "rootfs propagation");
+	if ((prop & MS_SHARED) && unshare_pivot_mounts(s->rootfs_ct, err) < 0)
+		return -1;
 	tree = open_tree(s->rootfs_ct, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return brig_err_set(err, errno, "rootfs %s: open_tree", p->rootfs);
@@ -80,8 +134,6 @@ mnt_root_setup(struct mnt_state *s, struct brig_err *err)
 		return -1;
 	/* The attached tree's fd is the rootfs mount's root: our anchor. */
 	s->rootfd = steal_fd(&tree);
-	if ((prop & MS_SHARED) && rootfs_parent_private(s->rootfd, err) < 0)
-		return -1;
 	return 0;
 }
 

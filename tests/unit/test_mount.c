@@ -544,8 +544,13 @@ test_full(const struct tree *t, bool userns, bool no_pivot)
 	/* With a user namespace, stop before pivot and finish with
 	 * IPC_MOUNT_PIVOT, as the front does for createContainer hooks. */
 	b.p.flags |= userns ? MPLAN_STOP_BEFORE_PIVOT : MPLAN_READONLY_ROOT;
-	if (no_pivot)
+	if (no_pivot) {
 		b.p.flags |= MPLAN_NO_PIVOT | MPLAN_STOP_BEFORE_PIVOT;
+		b.p.root_propagation = MS_SLAVE | MS_REC;
+	} else if (!userns) {
+		/* rshared: pivot_root needs the mounts around it private */
+		b.p.root_propagation = MS_SHARED | MS_REC;
+	}
 	encode(&b.p, &w);
 	fake_init_start(&fi, &v);
 	spawn(&h);
