@@ -43,7 +43,7 @@ open_dir(int rootfd, const char *path)
  * inside PREFIX) under ROOTFD, creating NAME in PARENT when it is missing. */
 static int
 step_dir(int rootfd, int parent, const char *prefix, const char *name, mode_t mode,
-	 struct brig_err *err)
+         struct brig_err *err)
 {
 	int fd = open_dir(rootfd, prefix);
 
@@ -57,7 +57,7 @@ step_dir(int rootfd, int parent, const char *prefix, const char *name, mode_t mo
 	if (fd < 0) {
 		/* EEXIST above and still missing: a symlink pointing nowhere. */
 		return brig_err_set(err, errno, "%s%s", prefix,
-				    errno == ENOENT ? " (dangling symlink?)" : "");
+		                    errno == ENOENT ? " (dangling symlink?)" : "");
 	}
 	return fd;
 }

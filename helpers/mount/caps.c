@@ -33,8 +33,8 @@ mnt_caps_init(struct brig_err *err)
 		return 0; /* nothing to drop; every request will fail with EPERM */
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-			  CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, CAP_CHOWN, CAP_DAC_OVERRIDE,
-			  -1) != 0 ||
+	                  CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, CAP_CHOWN, CAP_DAC_OVERRIDE,
+	                  -1) != 0 ||
 	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_SYS_PTRACE) != 0 ||
 	    capng_apply(CAPNG_SELECT_BOTH) != 0)
 		return brig_err_set(err, EPERM, "cannot drop capabilities");
@@ -48,9 +48,11 @@ mnt_caps_joined(bool userns, struct brig_err *err)
 	 * files we create would fail with EOVERFLOW.  Become its root. */
 	if (userns) {
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
-			return brig_err_set(err, errno, "setgroups in the container's user namespace");
+			return brig_err_set(err, errno,
+			                    "setgroups in the container's user namespace");
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-			return brig_err_set(err, errno, "become root of the container's user namespace");
+			return brig_err_set(err, errno,
+			                    "become root of the container's user namespace");
 	}
 	capng_get_caps_process();
 	if (!capng_have_capability(CAPNG_PERMITTED, CAP_SYS_PTRACE))

@@ -22,9 +22,8 @@ perform(struct mnt_state *s, int pidfd, struct brig_err *err)
 {
 	if (mnt_open_host(s, err) < 0 || mnt_enter(s, pidfd, err) < 0)
 		return -1;
-	if (mnt_root_setup(s, err) < 0 || mnt_do_mounts(s, err) < 0 ||
-	    mnt_do_devices(s, err) < 0 || mnt_do_masked(s, err) < 0 ||
-	    mnt_do_readonly(s, err) < 0)
+	if (mnt_root_setup(s, err) < 0 || mnt_do_mounts(s, err) < 0 || mnt_do_devices(s, err) < 0 ||
+	    mnt_do_masked(s, err) < 0 || mnt_do_readonly(s, err) < 0)
 		return -1;
 	return 0;
 }
@@ -74,8 +73,8 @@ handle_pivot(struct ipc_msg *req, struct helper_reply *reply, void *state)
 }
 
 static const struct helper_op ops[] = {
-	{ IPC_MOUNT_PLAN, 1, handle_plan },
-	{ IPC_MOUNT_PIVOT, 0, handle_pivot },
+    {IPC_MOUNT_PLAN, 1, handle_plan},
+    {IPC_MOUNT_PIVOT, 0, handle_pivot},
 };
 
 int

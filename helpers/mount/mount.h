@@ -25,9 +25,9 @@
 /* A cgroup v1 controller of the host, for the tmpfs+binds of a "cgroup"
  * mount on a v1 or hybrid host. */
 struct mnt_cgroup_ctl {
-	char *name;   /* entry name in /sys/fs/cgroup */
-	char *link;   /* symlink target ("cpu,cpuacct") or NULL */
-	int tree;     /* open_tree clone of the directory, or -1 */
+	char *name; /* entry name in /sys/fs/cgroup */
+	char *link; /* symlink target ("cpu,cpuacct") or NULL */
+	int tree;   /* open_tree clone of the directory, or -1 */
 };
 
 struct mnt_state {
@@ -38,7 +38,7 @@ struct mnt_state {
 	int rootfs_host; /* O_PATH of the rootfs as the host sees it */
 	int rootfs_ct;   /* O_PATH of the rootfs in the container's mount ns */
 	int rootfd;      /* O_PATH of the rootfs bind mount in the container */
-	int *pre;        /* per plan mount: bind tree or procfs context, or -1 */
+	int *pre;        /* per plan mount: bind tree, procfs context, host /sys, or -1 */
 	int *dev_trees;  /* per plan device: bind of the host node, or -1 */
 	int devnull;     /* bind of the host's /dev/null, for masked files */
 	bool cgroup2;    /* the host's /sys/fs/cgroup is cgroup2 */
@@ -64,8 +64,8 @@ int mnt_root_setup(struct mnt_state *s, struct brig_err *err);
 int mnt_do_mounts(struct mnt_state *s, struct brig_err *err);
 /* fsopen/fsconfig/fsmount of FSTYPE (or the ready context FSFD when >= 0)
  * with comma-separated DATA; returns the detached mount fd. */
-int mnt_fs_create(int fsfd, const char *fstype, const char *source, const char *data,
-		  unsigned attr, const char *what, struct brig_err *err);
+int mnt_fs_create(int fsfd, const char *fstype, const char *source, const char *data, unsigned attr,
+                  const char *what, struct brig_err *err);
 /* move_mount TREE onto the object DESTFD refers to. */
 int mnt_attach(int tree, int destfd, const char *what, struct brig_err *err);
 

@@ -22,8 +22,8 @@
 #include "lib/xalloc.h"
 
 /* What fsmount accepts of the plan's attributes. */
-#define FSMOUNT_ATTRS                                                                        \
-	(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |     \
+#define FSMOUNT_ATTRS                                                                              \
+	(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |            \
 	 MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW)
 
 int
@@ -37,12 +37,12 @@ mnt_attach(int tree, int destfd, const char *what, struct brig_err *err)
 static int
 set_propagation(int tree, uint32_t prop, bool recursive, const char *what, struct brig_err *err)
 {
-	struct mount_attr attr = { .propagation = prop };
+	struct mount_attr attr = {.propagation = prop};
 
 	if (prop == 0)
 		return 0;
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0)
+	                  sizeof(attr)) < 0)
 		return brig_err_set(err, errno, "%s: set propagation", what);
 	return 0;
 }
@@ -86,7 +86,7 @@ mount_root_of(int dirfd)
 static int
 make_private(int dirfd, const char *what, struct brig_err *err)
 {
-	struct mount_attr attr = { .propagation = MS_PRIVATE };
+	struct mount_attr attr = {.propagation = MS_PRIVATE};
 	cleanup_close int root = mount_root_of(dirfd);
 
 	if (root < 0 || mount_setattr(root, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
@@ -127,7 +127,8 @@ mnt_root_setup(struct mnt_state *s, struct brig_err *err)
 		return brig_err_set(err, errno, "rootfs propagation");
 	if ((prop & MS_SHARED) && unshare_pivot_mounts(s->rootfs_ct, err) < 0)
 		return -1;
-	tree = open_tree(s->rootfs_ct, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	tree = open_tree(s->rootfs_ct, "",
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return brig_err_set(err, errno, "rootfs %s: open_tree", p->rootfs);
 	if (mnt_attach(tree, s->rootfs_ct, "rootfs: bind onto itself", err) < 0)
@@ -194,8 +195,8 @@ fs_options(int fsfd, const char *data, const char *what, struct brig_err *err)
 }
 
 int
-mnt_fs_create(int fsfd, const char *fstype, const char *source, const char *data,
-	      unsigned attr, const char *what, struct brig_err *err)
+mnt_fs_create(int fsfd, const char *fstype, const char *source, const char *data, unsigned attr,
+              const char *what, struct brig_err *err)
 {
 	cleanup_close int fd = fsfd >= 0 ? fsfd : fsopen(fstype, FSOPEN_CLOEXEC);
 	int mnt;
@@ -221,7 +222,7 @@ explain_eperm(const struct mnt_state *s, const struct mp_mount *m, struct brig_e
 {
 	static const struct {
 		const char *fs, *ns;
-	} needs[] = { { "sysfs", "network" }, { "proc", "pid" }, { "mqueue", "ipc" } };
+	} needs[] = {{"sysfs", "network"}, {"proc", "pid"}, {"mqueue", "ipc"}};
 
 	if (err->errnum != EPERM || !s->in_userns)
 		return;
@@ -229,9 +230,9 @@ explain_eperm(const struct mnt_state *s, const struct mp_mount *m, struct brig_e
 		if (strcmp(m->fstype, needs[i].fs) == 0) {
 			size_t used = strlen(err->msg);
 			snprintf(err->msg + used, sizeof(err->msg) - used,
-				 " (in a user namespace, %s needs a new %s namespace for the "
-				 "container)",
-				 needs[i].fs, needs[i].ns);
+			         " (in a user namespace, %s needs a new %s namespace for the "
+			         "container)",
+			         needs[i].fs, needs[i].ns);
 			return;
 		}
 	}
@@ -240,10 +241,10 @@ explain_eperm(const struct mnt_state *s, const struct mp_mount *m, struct brig_e
 /* ---- cgroup on a v1 or hybrid host ---- */
 
 static int
-cgroup_controller(const struct mp_mount *m, int tmpfs, struct mnt_cgroup_ctl *c,
-		  const char *what, struct brig_err *err)
+cgroup_controller(const struct mp_mount *m, int tmpfs, struct mnt_cgroup_ctl *c, const char *what,
+                  struct brig_err *err)
 {
-	struct mount_attr attr = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+	struct mount_attr attr = {.attr_set = m->attr_set, .attr_clr = m->attr_clr};
 	cleanup_close int dir = -1;
 
 	if (c->link != NULL) {
@@ -273,13 +274,13 @@ cgroup_controller(const struct mp_mount *m, int tmpfs, struct mnt_cgroup_ctl *c,
  * applied to the tmpfs once it is filled. */
 static int
 cgroup_v1(struct mnt_state *s, const struct mp_mount *m, int destfd, const char *what,
-	  struct brig_err *err)
+          struct brig_err *err)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_close int tmpfs = -1;
 
-	tmpfs = mnt_fs_create(-1, "tmpfs", "tmpfs", "mode=755", (unsigned) (m->attr_set & ~MOUNT_ATTR_RDONLY),
-			      what, err);
+	tmpfs = mnt_fs_create(-1, "tmpfs", "tmpfs", "mode=755",
+	                      (unsigned) (m->attr_set & ~MOUNT_ATTR_RDONLY), what, err);
 	if (tmpfs < 0 || mnt_attach(tmpfs, destfd, what, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->n_ctls; i++)
@@ -305,7 +306,13 @@ do_fs(struct mnt_state *s, uint32_t i, int destfd, const char *what, struct brig
 			return cgroup_v1(s, m, destfd, what, err);
 		fstype = "cgroup2";
 	}
-	mnt = mnt_fs_create(s->pre[i], fstype, m->source, m->data, (unsigned) m->attr_set, what, err);
+	if (strcmp(fstype, "sysfs") == 0 && s->pre[i] >= 0) {
+		/* the host's /sys, bound (prepare.c: open_sysfs_fallback) */
+		mnt = steal_fd(&s->pre[i]);
+		return mnt_attach(mnt, destfd, what, err);
+	}
+	mnt =
+	    mnt_fs_create(s->pre[i], fstype, m->source, m->data, (unsigned) m->attr_set, what, err);
 	s->pre[i] = -1; /* taken by mnt_fs_create */
 	if (mnt < 0) {
 		explain_eperm(s, m, err);

@@ -47,7 +47,7 @@ move_root(struct mnt_state *s, struct brig_err *err)
 int
 mnt_pivot(struct mnt_state *s, struct brig_err *err)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	int ret;
 
 	ret = (s->plan.flags & MPLAN_NO_PIVOT) ? move_root(s, err) : pivot(s, err);

@@ -125,17 +125,47 @@ open_binds(struct mnt_state *s, struct brig_err *err)
 	for (uint32_t i = 0; i < p->n_mounts; i++) {
 		const struct mp_mount *m = &p->mounts[i];
 		unsigned rec = m->kind == MP_RBIND ? AT_RECURSIVE : 0;
-		struct mount_attr attr = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+		struct mount_attr attr = {.attr_set = m->attr_set, .attr_clr = m->attr_clr};
 
 		if (m->kind == MP_FS)
 			continue;
-		s->pre[i] = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+		s->pre[i] =
+		    open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 		if (s->pre[i] < 0)
 			return brig_err_set(err, errno, "mount %s: source %s", m->dest, m->source);
 		/* Attributes go on while the tree is detached: nothing can see
 		 * it half-configured. */
 		if ((attr.attr_set | attr.attr_clr) &&
 		    mount_setattr(s->pre[i], "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
+			return brig_err_set(err, errno, "mount %s: mount_setattr", m->dest);
+	}
+	return 0;
+}
+
+/* sysfs belongs to a network namespace: in a user namespace sharing the
+ * host's network namespace it cannot be mounted, so the container gets the
+ * host's /sys, recursively bound, as runc and crun give it. */
+static int
+open_sysfs_fallback(struct mnt_state *s, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+
+	if (!(p->ns_flags & CLONE_NEWUSER) || (p->ns_flags & CLONE_NEWNET))
+		return 0;
+	for (uint32_t i = 0; i < p->n_mounts; i++) {
+		const struct mp_mount *m = &p->mounts[i];
+		struct mount_attr attr = {.attr_set = m->attr_set, .attr_clr = m->attr_clr};
+
+		if (m->kind != MP_FS || strcmp(m->fstype, "sysfs") != 0)
+			continue;
+		s->pre[i] =
+		    open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (s->pre[i] < 0)
+			return brig_err_set(err, errno, "mount %s: bind of the host's /sys",
+			                    m->dest);
+		if ((attr.attr_set | attr.attr_clr) &&
+		    mount_setattr(s->pre[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		                  sizeof(attr)) < 0)
 			return brig_err_set(err, errno, "mount %s: mount_setattr", m->dest);
 	}
 	return 0;
@@ -246,7 +276,8 @@ mnt_open_host(struct mnt_state *s, struct brig_err *err)
 		return brig_err_set(err, errno, "rootfs %s", p->rootfs);
 	s->pre = fd_array(p->n_mounts);
 	s->dev_trees = fd_array(p->n_devices);
-	if (open_binds(s, err) < 0 || open_devices(s, err) < 0 || open_cgroups(s, err) < 0)
+	if (open_binds(s, err) < 0 || open_sysfs_fallback(s, err) < 0 || open_devices(s, err) < 0 ||
+	    open_cgroups(s, err) < 0)
 		return -1;
 	if (p->n_masked > 0) {
 		s->devnull = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -300,15 +331,16 @@ open_procfs(struct mnt_state *s, struct brig_err *err)
 {
 	const size_t stack_size = 64 * 1024;
 	cleanup_free char *stack = xmalloc(stack_size);
-	struct proc_job job = { .s = s, .errnum = 0 };
+	struct proc_job job = {.s = s, .errnum = 0};
 	int status = 0;
 	pid_t pid;
 
 	pid = clone(proc_child, stack + stack_size, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD,
-		    &job);
+	            &job);
 	if (pid < 0)
-		return brig_err_set(err, errno, "mount /proc: start a process in the container's "
-						"pid namespace");
+		return brig_err_set(err, errno,
+		                    "mount /proc: start a process in the container's "
+		                    "pid namespace");
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (job.errnum != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)

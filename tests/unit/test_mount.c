@@ -50,7 +50,7 @@ ok(bool cond, const char *name)
 /* ---- the test tree on the host ---- */
 
 struct tree {
-	char base[64];      /* /tmp/brig-mount-test-XXXXXX */
+	char base[64]; /* /tmp/brig-mount-test-XXXXXX */
 	char rootfs[128];
 	char hostbind[128]; /* a directory bound at /data */
 	char hostfile[128]; /* a file bound at /etc/hostfile */
@@ -257,34 +257,35 @@ child_checks(const struct variant *v)
 	child_ok(file_is("/marker", "rootfs"), "root is the rootfs after pivot_root");
 	child_ok(link_is("/proc/self", "1"), "/proc belongs to the container's pid namespace");
 	child_ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
-			 minor(st.st_rdev) == 3,
-		 "/dev/null is char 1:3");
+	             minor(st.st_rdev) == 3,
+	         "/dev/null is char 1:3");
 	child_ok(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode) && minor(st.st_rdev) == 7,
-		 "/dev/full from the plan's device list");
+	         "/dev/full from the plan's device list");
 	if (!v->userns)
 		child_ok(st.st_uid == 1000 && st.st_gid == 1000 && (st.st_mode & 07777) == 0600,
-			 "device owner and mode as planned");
+		         "device owner and mode as planned");
 	child_ok(link_is("/dev/fd", "/proc/self/fd") && link_is("/dev/ptmx", "pts/ptmx"),
-		 "/dev symlinks");
+	         "/dev symlinks");
 	child_ok(statfs("/tmp", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
-			 (unsigned long long) sfs.f_blocks * (unsigned long long) sfs.f_bsize ==
-				 1024 * 1024,
-		 "tmpfs /tmp with size=1m");
+	             (unsigned long long) sfs.f_blocks * (unsigned long long) sfs.f_bsize ==
+	                 1024 * 1024,
+	         "tmpfs /tmp with size=1m");
 	child_ok(file_is("/data/hello", "hi"), "bind of a host directory");
 	child_ok(fails_with(mkdir("/data/new", 0755), EROFS), "read-only bind");
 	child_ok(file_is("/etc/hostfile", "file"), "bind of a host file onto a created file");
 	child_ok(dir_empty("/secret") && fails_with(mkdir("/secret/x", 0755), EROFS),
-		 "masked directory: empty read-only tmpfs");
+	         "masked directory: empty read-only tmpfs");
 	child_ok(file_is("/secretfile", ""), "masked file reads as /dev/null");
 	child_ok(fails_with(mkdir("/ro/x", 0755), EROFS), "readonly path");
 	child_ok(fails_with(open("/proc/sys/kernel/hostname", O_WRONLY), EROFS),
-		 "readonly /proc/sys");
+	         "readonly /proc/sys");
 	child_ok(is_fs(t->hostdir, TMPFS_MAGIC), "absolute symlink destination resolved in root");
 	snprintf(path, sizeof(path), "%s/made/deeper", t->hostdir);
 	child_ok(is_fs(path, TMPFS_MAGIC), "relative ../.. symlink destination resolved in root");
 	child_ok(is_fs(t->escape, TMPFS_MAGIC), "destination with .. stays in the rootfs");
-	child_ok(is_fs("/sys/fs/cgroup", TMPFS_MAGIC) || is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
-		 "cgroup mount");
+	child_ok(is_fs("/sys/fs/cgroup", TMPFS_MAGIC) ||
+	             is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
+	         "cgroup mount");
 	child_ok(fails_with(mkdir("/sys/fs/cgroup/x", 0755), EROFS), "cgroup mount is read-only");
 	if (!v->userns)
 		child_ok(fails_with(mkdir("/newdir", 0755), EROFS), "read-only root");
@@ -334,7 +335,7 @@ static void
 fake_init_start(struct fake_init *fi, const struct variant *v)
 {
 	uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD;
-	struct clone_args args = { 0 };
+	struct clone_args args = {0};
 	int go[2], res[2];
 
 	if (v->userns)
@@ -456,8 +457,8 @@ struct plan_buf {
 };
 
 static void
-add_mount(struct plan_buf *b, uint32_t kind, const char *src, const char *dest,
-	  const char *fstype, const char *data, uint64_t attr)
+add_mount(struct plan_buf *b, uint32_t kind, const char *src, const char *dest, const char *fstype,
+          const char *data, uint64_t attr)
 {
 	struct mp_mount *m = &b->mounts[b->p.n_mounts++];
 
@@ -474,8 +475,8 @@ static void
 plan_base(struct plan_buf *b, const struct tree *t, bool userns)
 {
 	memset(b, 0, sizeof(*b));
-	b->p.ns_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			(userns ? CLONE_NEWUSER : 0);
+	b->p.ns_flags =
+	    CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (userns ? CLONE_NEWUSER : 0);
 	b->p.rootfs = (char *) t->rootfs;
 	b->p.mounts = b->mounts;
 	b->p.devices = b->devices;
@@ -501,9 +502,9 @@ plan_full(struct plan_buf *b, const struct tree *t, bool userns)
 	add_mount(b, MP_FS, "tmpfs", evil2_dest, "tmpfs", NULL, 0);
 	add_mount(b, MP_FS, "tmpfs", escape_dest, "tmpfs", NULL, 0);
 	add_mount(b, MP_FS, "cgroup", "/sys/fs/cgroup", "cgroup", NULL, nsx | MOUNT_ATTR_RDONLY);
-	b->devices[0] = (struct mp_device){ "/dev/null", S_IFCHR, 1, 3, 0666, 0, 0 };
-	b->devices[1] = (struct mp_device){ "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0 };
-	b->devices[2] = (struct mp_device){ "/dev/full", S_IFCHR, 1, 7, 0600, 1000, 1000 };
+	b->devices[0] = (struct mp_device){"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0};
+	b->devices[1] = (struct mp_device){"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0};
+	b->devices[2] = (struct mp_device){"/dev/full", S_IFCHR, 1, 7, 0600, 1000, 1000};
 	b->p.n_devices = 3;
 	b->masked[0] = "/secret";
 	b->masked[1] = "/secretfile";
@@ -532,7 +533,7 @@ encode(const struct mount_plan *p, struct ipc_writer *w)
 static void
 test_full(const struct tree *t, bool userns, bool no_pivot)
 {
-	struct variant v = { .userns = userns, .no_pivot = no_pivot, .t = t };
+	struct variant v = {.userns = userns, .no_pivot = no_pivot, .t = t};
 	struct fake_init fi;
 	struct ipc_helper h;
 	struct plan_buf b;
@@ -556,7 +557,10 @@ test_full(const struct tree *t, bool userns, bool no_pivot)
 	spawn(&h);
 	call(h.sock, IPC_MOUNT_PLAN, w.buf, w.len, &fi.pidfd, 1, &a);
 	snprintf(name, sizeof(name), "%s plan succeeds%s%s",
-		 userns ? "userns" : no_pivot ? "no-pivot" : "plain", a.errnum ? ": " : "", a.text);
+	         userns     ? "userns"
+	         : no_pivot ? "no-pivot"
+	                    : "plain",
+	         a.errnum ? ": " : "", a.text);
 	ok(a.errnum == 0, name);
 	if (no_pivot && a.errnum == 0) {
 		char ack = 0;
@@ -565,8 +569,8 @@ test_full(const struct tree *t, bool userns, bool no_pivot)
 	}
 	if ((userns || no_pivot) && a.errnum == 0) {
 		call(h.sock, IPC_MOUNT_PIVOT, NULL, 0, NULL, 0, &a);
-		snprintf(name, sizeof(name), "pivot after a stopped plan%s%s",
-			 a.errnum ? ": " : "", a.text);
+		snprintf(name, sizeof(name), "pivot after a stopped plan%s%s", a.errnum ? ": " : "",
+		         a.text);
 		ok(a.errnum == 0, name);
 	}
 	ok(finish(&h) == 0, "helper exits 0 after the final reply");
@@ -580,7 +584,7 @@ test_full(const struct tree *t, bool userns, bool no_pivot)
  * containing WANT and exits non-zero. */
 static void
 expect_refusal(const char *name, uint16_t type, const void *payload, size_t len, int fd,
-	       int errno_want, const char *want)
+               int errno_want, const char *want)
 {
 	struct ipc_helper h;
 	struct answer a;
@@ -597,7 +601,7 @@ expect_refusal(const char *name, uint16_t type, const void *payload, size_t len,
 static void
 test_refusals(const struct tree *t)
 {
-	struct variant v = { .userns = false, .t = t };
+	struct variant v = {.userns = false, .t = t};
 	struct fake_init fi;
 	struct plan_buf b;
 	struct ipc_writer w;
@@ -606,42 +610,42 @@ test_refusals(const struct tree *t)
 	plan_base(&b, t, false);
 	encode(&b.p, &w);
 	expect_refusal("plan without its pidfd", IPC_MOUNT_PLAN, w.buf, w.len, -1, EBADMSG,
-		       "wrong number of fds");
+	               "wrong number of fds");
 	notpidfd = open("/", O_PATH | O_CLOEXEC);
-	expect_refusal("plan with a directory fd instead of a pidfd", IPC_MOUNT_PLAN, w.buf,
-		       w.len, notpidfd, EBADF, "not a pidfd");
+	expect_refusal("plan with a directory fd instead of a pidfd", IPC_MOUNT_PLAN, w.buf, w.len,
+	               notpidfd, EBADF, "not a pidfd");
 	fake_init_start(&fi, &v);
 	expect_refusal("malformed plan", IPC_MOUNT_PLAN, "garbage", 7, fi.pidfd, EBADMSG,
-		       "malformed mount plan");
+	               "malformed mount plan");
 	expect_refusal("pivot without a plan", IPC_MOUNT_PIVOT, NULL, 0, -1, EPROTO,
-		       "no mount plan");
+	               "no mount plan");
 	expect_refusal("unknown message type", 99, NULL, 0, -1, EBADMSG, "unknown message type");
 	b.p.root_propagation = 12345;
 	ipc_writer_free(&w);
 	encode(&b.p, &w);
 	expect_refusal("plan failing mountplan_check", IPC_MOUNT_PLAN, w.buf, w.len, fi.pidfd,
-		       EINVAL, "propagation");
+	               EINVAL, "propagation");
 	ipc_writer_free(&w);
 
 	plan_base(&b, t, false);
 	add_mount(&b, MP_BIND, "/nonexistent-brig-src", "/data", NULL, NULL, 0);
 	encode(&b.p, &w);
 	expect_refusal("missing bind source", IPC_MOUNT_PLAN, w.buf, w.len, fi.pidfd, ENOENT,
-		       "mount /data: source /nonexistent-brig-src: No such file or directory");
+	               "mount /data: source /nonexistent-brig-src: No such file or directory");
 	ipc_writer_free(&w);
 
 	plan_base(&b, t, false);
 	add_mount(&b, MP_FS, NULL, "/tmp", "tmpfs", "size=abc", 0);
 	encode(&b.p, &w);
 	expect_refusal("bad fs option", IPC_MOUNT_PLAN, w.buf, w.len, fi.pidfd, EINVAL,
-		       "mount /tmp (tmpfs): fsconfig size=abc: Invalid argument");
+	               "mount /tmp (tmpfs): fsconfig size=abc: Invalid argument");
 	ipc_writer_free(&w);
 
 	plan_base(&b, t, false);
 	add_mount(&b, MP_FS, NULL, "/etc/dangling/x", "tmpfs", NULL, 0);
 	encode(&b.p, &w);
 	expect_refusal("dangling symlink destination", IPC_MOUNT_PLAN, w.buf, w.len, fi.pidfd,
-		       ENOENT, "mount /etc/dangling/x");
+	               ENOENT, "mount /etc/dangling/x");
 	ok(access(t->dangling, F_OK) < 0, "dangling symlink created nothing on the host");
 	ipc_writer_free(&w);
 
