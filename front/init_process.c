@@ -97,6 +97,23 @@ change_ids(const struct cfg_user *u, bool keep_caps, struct brig_err *err)
 	return 0;
 }
 
+/* An ambient capability must also be permitted and inheritable; runc's
+ * and crun's default configs list ambient caps without inheritable ones,
+ * and both skip those that cannot be raised.  So do we. */
+static int
+raise_ambient(uint64_t ambient, struct brig_err *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return brig_err_set(err, errno, "config.json: process.capabilities.ambient");
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (!(ambient & (1ull << cap)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EPERM)
+			return brig_err_set(err, errno, "config.json: process.capabilities.ambient");
+	}
+	return 0;
+}
+
 /* Bounding set first (needs CAP_SETPCAP, which the user change may drop),
  * then the ids, then the other four sets. */
 static int
@@ -111,9 +128,7 @@ set_user_and_caps(const struct cfg_process *p, struct brig_err *err)
 		return -1;
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return brig_err_set(err, errno, "config.json: process.capabilities");
-	if (capng_apply(CAPNG_SELECT_AMBIENT) < 0)
-		return brig_err_set(err, errno, "config.json: process.capabilities.ambient");
-	return 0;
+	return raise_ambient(p->caps.ambient, err);
 }
 
 static int
