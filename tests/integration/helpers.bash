@@ -80,6 +80,16 @@ ensure_rootfs() {
 	) 9>"$(dirname "$ROOTFS_CACHE")/lock"
 }
 
+# json_array ARGS...: a JSON array of strings, each argument kept whole
+# (newlines included; jq's --args would take "-c" as its own option).
+json_array() {
+	local a='[]' x
+	for x in "$@"; do
+		a=$(jq -c --arg x "$x" '. + [$x]' <<<"$a")
+	done
+	echo "$a"
+}
+
 # base_config ARGS...: write $BUNDLE/config.json, modelled on `runc spec`
 # (terminal off, root writable), with process.args = ARGS (default: true).
 base_config() {
@@ -87,7 +97,7 @@ base_config() {
 	if [ $# -eq 0 ]; then
 		set -- true
 	fi
-	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	args=$(json_array "$@")
 	jq -n --argjson args "$args" '
 	def caps: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
 	{
@@ -142,7 +152,7 @@ update_config() {
 # set_args ARGS...: replace process.args.
 set_args() {
 	local args
-	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	args=$(json_array "$@")
 	update_config '.process.args = $a' --argjson a "$args"
 }
 
