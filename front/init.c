@@ -265,10 +265,8 @@ init_main(struct container *c)
 
 	brig_err_clear(&err);
 	c->sync_fd = fd;
-	/* Die with the front while it still sets us up. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() == 1)
-		_exit(1);
+	/* No PR_SET_PDEATHSIG: the init spends its setup blocked on the
+	 * sync socket, and end of file there (the front died) ends it. */
 	/* Host fds: none may survive into the container but stdio, the
 	 * preserved ones, our sync socket and the exec fifo. */
 	joined = join_namespaces(c, &err);
@@ -306,7 +304,6 @@ init_main(struct container *c)
 	if (sync_send(fd, SYNC_READY, NULL) < 0 || sync_expect(fd, SYNC_COMMIT, &msg, &err) < 0)
 		_exit(1);
 	state_json = xstrdup(msg.payload);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (wait_for_start(c, &err) < 0)
 		init_fail(c, c->sync_fd, &err);
 	if (run_start_hooks(c, state_json, &err) < 0)

@@ -119,8 +119,8 @@ raise_ambient(uint64_t ambient, struct brig_err *err)
 static int
 set_user_and_caps(const struct cfg_process *p, struct brig_err *err)
 {
-	if (!p->caps.present)
-		return change_ids(&p->user, false, err);
+	/* No capabilities object means no capabilities (runc): the empty
+	 * sets are applied like any others. */
 	caps_fill(&p->caps);
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
 		return brig_err_set(err, errno, "config.json: process.capabilities.bounding");
@@ -129,6 +129,27 @@ set_user_and_caps(const struct cfg_process *p, struct brig_err *err)
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return brig_err_set(err, errno, "config.json: process.capabilities");
 	return raise_ambient(p->caps.ambient, err);
+}
+
+/* runc creates a missing cwd (mode 0755).  We are inside the container's
+ * root already, so every component resolves there. */
+static void
+make_cwd(const char *cwd)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(cwd);
+
+	if (len >= sizeof(buf))
+		return;
+	memcpy(buf, cwd, len + 1);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(buf, 0755);
+		*s = '/';
+	}
+	mkdir(buf, 0755);
 }
 
 static int
@@ -225,7 +246,12 @@ init_process_setup(struct container *c, struct brig_err *err)
 	if (set_rlimits(p, err) < 0 || set_personality(c->cfg, err) < 0 ||
 	    join_session_keyring(c, err) < 0)
 		return -1;
-	umask(p->user.has_umask ? p->user.umask : 0022);
+	/* Without process.user.umask the caller's umask stays, as in runc. */
+	if (p->user.has_umask)
+		umask(p->user.umask);
+	/* Made while still root, as runc does. */
+	if (p->cwd != NULL && access(p->cwd, F_OK) < 0 && errno == ENOENT)
+		make_cwd(p->cwd);
 	if (set_user_and_caps(p, err) < 0 || enter_cwd(p, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
