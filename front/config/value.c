@@ -101,6 +101,9 @@ show_value(char *out, size_t outsz, yajl_val v)
 		snprintf(out, outsz, "null");
 }
 
+static int fail_v(struct cfgp *p, const char *shown, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static int
 fail_v(struct cfgp *p, const char *shown, const char *fmt, va_list ap)
 {
