@@ -430,6 +430,14 @@ lx_intel_rdt(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 	old = cfgp_push_key(p, "intelRdt");
 	if (cfgp_string(p, rdt, "closID", false, &out->intel_rdt_clos_id) < 0)
 		return -1;
+	/* closID names a directory under /sys/fs/resctrl: one plain name. */
+	s = out->intel_rdt_clos_id;
+	if (s != NULL && (s[0] == '\0' || strchr(s, '/') != NULL || strcmp(s, ".") == 0 ||
+			  strcmp(s, "..") == 0)) {
+		cfgp_push_key(p, "closID");
+		return cfgp_fail_str(p, s, "invalid resctrl group name");
+	}
+	s = NULL;
 	/* The rest is read loosely: only its types are checked. */
 	ret = cfgp_string(p, rdt, "l3CacheSchema", false, &s);
 	free(s);

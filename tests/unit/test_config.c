@@ -483,6 +483,8 @@ static const struct bad_case {
 	{ "netDevices key", LINUX("\"netDevices\":{\"0123456789abcdef\":{}}"),
 	  "linux.netDevices[\"0123456789abcdef\"]: invalid interface name" },
 	{ "intelRdt closID", LINUX("\"intelRdt\":{\"closID\":5}"), "linux.intelRdt.closID: must be a string" },
+	{ "intelRdt closID path", LINUX("\"intelRdt\":{\"closID\":\"../x\"}"),
+	  "linux.intelRdt.closID: invalid resctrl group name \"../x\"" },
 	{ "res device allow missing", RES("\"devices\":[{\"access\":\"r\"}]"),
 	  "linux.resources.devices[0].allow: required" },
 	{ "res device type", RES("\"devices\":[{\"allow\":true,\"type\":\"p\"}]"),
