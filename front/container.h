@@ -33,7 +33,8 @@ struct create_opts {
 };
 
 enum sync_type {
-	SYNC_JOINED = 1, /* init -> front: namespaces given by path are joined */
+	SYNC_MAPPED = 1, /* front -> init: uid/gid maps of its new user namespace written */
+	SYNC_EARLY,      /* init -> front: namespaces joined, hostname, lo, sysctl done */
 	SYNC_CHDIR,      /* front -> init (--no-pivot): chdir into the rootfs mount */
 	SYNC_CHDIR_DONE, /* init -> front */
 	SYNC_MOUNTED,    /* front -> init: brig-mount finished, root is the container's */

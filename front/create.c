@@ -443,14 +443,15 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0)
 		goto fail;
-	if (c->cfg->linux.n_namespaces > 0) {
-		bool joined = false;
-		for (int t = 0; t < CFG_NS_COUNT; t++)
-			joined |= c->ns_fds[t] >= 0 && t != CFG_NS_PID;
-		if (joined && sync_expect(c->sync_fd, SYNC_JOINED, &msg, err) < 0)
-			goto fail;
+	if ((c->clone_flags & CLONE_NEWUSER) && sync_send(c->sync_fd, SYNC_MAPPED, NULL) < 0) {
+		brig_err_set(err, errno, "container init exited during setup");
+		goto fail;
 	}
-	if (run_runtime_hooks(c, err) < 0 || build_root(c, err) < 0)
+	/* The init joins namespaces and writes sysctls (through the host's
+	 * /proc, before readonlyPaths exist) while runtime hooks run. */
+	if (run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
+		goto fail;
+	if (build_root(c, err) < 0)
 		goto fail;
 	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)

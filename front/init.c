@@ -261,7 +261,6 @@ init_main(struct container *c)
 	int keep[2];
 	char *state_json;
 	int fd = c->init_fd;
-	int joined;
 
 	brig_err_clear(&err);
 	c->sync_fd = fd;
@@ -269,13 +268,19 @@ init_main(struct container *c)
 	 * sync socket, and end of file there (the front died) ends it. */
 	/* Host fds: none may survive into the container but stdio, the
 	 * preserved ones, our sync socket and the exec fifo. */
-	joined = join_namespaces(c, &err);
-	if (joined < 0)
+	if (join_namespaces(c, &err) < 0)
 		init_fail(c, fd, &err);
 	keep[0] = fd;
 	keep[1] = c->fifo_fd >= 0 ? c->fifo_fd : fd;
 	close_all_but(3 + preserved_count(c), keep, 2);
-	if (joined && sync_send(fd, SYNC_JOINED, NULL) < 0)
+	if ((c->clone_flags & CLONE_NEWUSER) && sync_expect(fd, SYNC_MAPPED, &msg, &err) < 0)
+		_exit(1);
+	/* Before brig-mount runs: /proc here is still the host's, whose
+	 * sys/net and sys/kernel entries show the opener's namespaces, and it
+	 * is writable (readonlyPaths are not applied yet). */
+	if (setup_namespaced(c, &err) < 0)
+		init_fail(c, fd, &err);
+	if (sync_send(fd, SYNC_EARLY, NULL) < 0)
 		_exit(1);
 	if (c->opts->no_pivot) {
 		if (sync_expect(fd, SYNC_CHDIR, &msg, &err) < 0)
@@ -299,7 +304,7 @@ init_main(struct container *c)
 	/* From here a process joining the container must not reach our
 	 * memory or /proc/1/exe (the host's brig). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (setup_namespaced(c, &err) < 0 || init_process_setup(c, &err) < 0)
+	if (init_process_setup(c, &err) < 0)
 		init_fail(c, fd, &err);
 	if (sync_send(fd, SYNC_READY, NULL) < 0 || sync_expect(fd, SYNC_COMMIT, &msg, &err) < 0)
 		_exit(1);

@@ -22,10 +22,10 @@ static const struct {
 	enum cfg_ns_type type;
 	int flag;
 } lx_ns_table[] = {
-	{ "pid", CFG_NS_PID, CLONE_NEWPID },	   { "network", CFG_NS_NETWORK, CLONE_NEWNET },
-	{ "mount", CFG_NS_MOUNT, CLONE_NEWNS },	   { "ipc", CFG_NS_IPC, CLONE_NEWIPC },
-	{ "uts", CFG_NS_UTS, CLONE_NEWUTS },	   { "user", CFG_NS_USER, CLONE_NEWUSER },
-	{ "cgroup", CFG_NS_CGROUP, CLONE_NEWCGROUP }, { "time", CFG_NS_TIME, CLONE_NEWTIME },
+    {"pid", CFG_NS_PID, CLONE_NEWPID},          {"network", CFG_NS_NETWORK, CLONE_NEWNET},
+    {"mount", CFG_NS_MOUNT, CLONE_NEWNS},       {"ipc", CFG_NS_IPC, CLONE_NEWIPC},
+    {"uts", CFG_NS_UTS, CLONE_NEWUTS},          {"user", CFG_NS_USER, CLONE_NEWUSER},
+    {"cgroup", CFG_NS_CGROUP, CLONE_NEWCGROUP}, {"time", CFG_NS_TIME, CLONE_NEWTIME},
 };
 
 static bool
@@ -93,7 +93,7 @@ static int
 lx_idmap(struct cfgp *p, yajl_val v, struct cfg_idmap *m)
 {
 	uint64_t c = 0, h = 0, s = 0;
-	static const char *const keys[] = { "containerID", "hostID", "size" };
+	static const char *const keys[] = {"containerID", "hostID", "size"};
 
 	if (!YAJL_IS_OBJECT(v))
 		return cfgp_fail(p, v, "must be an object");
@@ -163,7 +163,7 @@ lx_mappings(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 static const char *
 lx_sysctl_needs(const struct cfg_linux *l, const char *key)
 {
-	static const char *const ipc_keys[] = { "kernel.sem" };
+	static const char *const ipc_keys[] = {"kernel.sem"};
 
 	if (strncmp(key, "net.", 4) == 0)
 		return lx_has_ns(l, CFG_NS_NETWORK) ? NULL : "network";
@@ -180,8 +180,8 @@ lx_sysctl_key_ok(const char *k)
 {
 	size_t n = strlen(k);
 
-	if (n == 0 || k[0] == '.' || k[0] == '/' || strstr(k, "..") != NULL ||
-	    k[n - 1] == '.' || k[n - 1] == '/')
+	if (n == 0 || k[0] == '.' || k[0] == '/' || strstr(k, "..") != NULL || k[n - 1] == '.' ||
+	    k[n - 1] == '/')
 		return false;
 	for (; *k != '\0'; k++) {
 		char c = *k;
@@ -213,7 +213,15 @@ lx_sysctl(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 			return cfgp_fail_str(p, k, "invalid sysctl name");
 		if (!YAJL_IS_STRING(v))
 			return cfgp_fail(p, v, "must be a string");
-		ns = lx_sysctl_needs(out, k);
+		{
+			/* "net/ipv4/x" names the same sysctl as "net.ipv4.x". */
+			char *dotted = xstrdup(k);
+			for (char *c = dotted; *c; c++)
+				if (*c == '/')
+					*c = '.';
+			ns = lx_sysctl_needs(out, dotted);
+			free(dotted);
+		}
 		if (ns != NULL && ns[0] == '\0')
 			return cfgp_fail_str(p, k, "not in a separate kernel namespace");
 		if (ns != NULL)
@@ -301,14 +309,14 @@ lx_propagation(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 		const char *name;
 		unsigned long flags;
 	} t[] = {
-		{ "shared", MS_SHARED },
-		{ "slave", MS_SLAVE },
-		{ "private", MS_PRIVATE },
-		{ "unbindable", MS_UNBINDABLE },
-		{ "rshared", MS_SHARED | MS_REC },
-		{ "rslave", MS_SLAVE | MS_REC },
-		{ "rprivate", MS_PRIVATE | MS_REC },
-		{ "runbindable", MS_UNBINDABLE | MS_REC },
+	    {"shared", MS_SHARED},
+	    {"slave", MS_SLAVE},
+	    {"private", MS_PRIVATE},
+	    {"unbindable", MS_UNBINDABLE},
+	    {"rshared", MS_SHARED | MS_REC},
+	    {"rslave", MS_SLAVE | MS_REC},
+	    {"rprivate", MS_PRIVATE | MS_REC},
+	    {"runbindable", MS_UNBINDABLE | MS_REC},
 	};
 	yajl_val v = cfgp_member(lx, "rootfsPropagation");
 	size_t old;
@@ -348,7 +356,7 @@ static int
 lx_personality(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 {
 	yajl_val pers = NULL, dom;
-	size_t old;
+	size_t old, o2;
 
 	if (cfgp_object(p, lx, "personality", false, &pers) < 0)
 		return -1;
@@ -356,7 +364,7 @@ lx_personality(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 		return 0;
 	old = cfgp_push_key(p, "personality");
 	dom = cfgp_member(pers, "domain");
-	cfgp_push_key(p, "domain");
+	o2 = cfgp_push_key(p, "domain");
 	if (dom == NULL)
 		return cfgp_fail(p, NULL, "required");
 	if (YAJL_IS_STRING(dom) && strcmp(dom->u.string, "LINUX") == 0)
@@ -365,9 +373,8 @@ lx_personality(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 		out->personality = PER_LINUX32;
 	else
 		return cfgp_fail(p, dom, "unknown personality domain (LINUX or LINUX32)");
-	cfgp_pop(p, old);
+	cfgp_pop(p, o2);
 	out->has_personality = true;
-	old = cfgp_push_key(p, "personality");
 	if (cfgp_strv(p, pers, "flags", false, false, &out->personality_flags) < 0)
 		return -1;
 	cfgp_pop(p, old);
@@ -433,7 +440,7 @@ lx_intel_rdt(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 	/* closID names a directory under /sys/fs/resctrl: one plain name. */
 	s = out->intel_rdt_clos_id;
 	if (s != NULL && (s[0] == '\0' || strchr(s, '/') != NULL || strcmp(s, ".") == 0 ||
-			  strcmp(s, "..") == 0)) {
+	                  strcmp(s, "..") == 0)) {
 		cfgp_push_key(p, "closID");
 		return cfgp_fail_str(p, s, "invalid resctrl group name");
 	}
