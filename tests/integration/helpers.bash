@@ -162,20 +162,30 @@ test_mounts() {
 	grep -F "$TEST_DIR" /proc/self/mountinfo || true
 }
 
-# Live (non-zombie) processes whose root directory is this test's rootfs
-# or anything else under the test directory.
+# Live (non-zombie) processes of this test: those whose root directory is
+# the bundle's rootfs (after pivot_root, readlink of /proc/PID/root says
+# "/", so compare dev:ino), and those whose command line names the test
+# directory (a runtime, or an init that has not exec'd yet).  One perl
+# process: a shell loop over /proc is too slow to poll.
 test_pids() {
-	local p root state
-	for p in /proc/[0-9]*; do
-		root=$(readlink "$p/root" 2>/dev/null) || continue
-		case $root in
-		"$TEST_DIR"*) ;;
-		*) continue ;;
-		esac
-		state=$(awk '{ print $3 }' "$p/stat" 2>/dev/null) || continue
-		[ "$state" = Z ] && continue
-		echo "${p#/proc/}"
-	done
+	perl -e '
+		my ($dir, $rootfs, $self) = @ARGV;
+		my @r = stat($rootfs);
+		for my $p (glob("/proc/[0-9]*")) {
+			my ($pid) = $p =~ m{(\d+)$};
+			next if $pid == $self || $pid == $$;
+			open(my $st, "<", "$p/stat") or next;
+			my $line = <$st>;
+			next if !defined $line || $line =~ /\) Z /;
+			my @s = stat("$p/root/");
+			my $hit = @r && @s && $s[0] == $r[0] && $s[1] == $r[1];
+			if (!$hit && open(my $c, "<", "$p/cmdline")) {
+				local $/;
+				my $cmd = <$c> // "";
+				$hit = index($cmd, $dir) >= 0;
+			}
+			print "$pid\n" if $hit;
+		}' "$TEST_DIR" "$BUNDLE/rootfs" "$$"
 }
 
 # Wait (up to ~3 s) for every process of this test to go.
