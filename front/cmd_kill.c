@@ -20,29 +20,38 @@
 #include "lib/sys.h"
 
 static int
-ns_ino(pid_t pid, ino_t *ino)
+ns_ino_of(pid_t pid, const char *ns, ino_t *ino)
 {
 	char path[64];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int) pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, ns);
 	if (stat(path, &st) < 0)
 		return -1;
 	*ino = st.st_ino;
 	return 0;
 }
 
-/* Signal every process whose pid namespace is the init's (when the init
- * has its own pid namespace; otherwise just the init). */
+/* Signal every process of the container: those in the init's pid
+ * namespace when it has its own, else those in its mount namespace (every
+ * container has one).  brig-cgroup's cgroup.procs is the finer tool. */
 static void
 kill_all(const struct ctr_state *st, int initfd, int sig)
 {
+	const char *kind = "pid";
 	ino_t init_ns, self_ns, ns;
 	DIR *d;
 	struct dirent *de;
 
-	if (ns_ino(st->pid, &init_ns) < 0 || ns_ino(getpid(), &self_ns) < 0 ||
-	    init_ns == self_ns || (d = opendir("/proc")) == NULL)
+	if (ns_ino_of(st->pid, kind, &init_ns) < 0 || ns_ino_of(getpid(), kind, &self_ns) < 0)
+		return;
+	if (init_ns == self_ns) {
+		kind = "mnt";
+		if (ns_ino_of(st->pid, kind, &init_ns) < 0 ||
+		    ns_ino_of(getpid(), kind, &self_ns) < 0 || init_ns == self_ns)
+			return;
+	}
+	if ((d = opendir("/proc")) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		pid_t pid = (pid_t) atoi(de->d_name);
@@ -53,7 +62,7 @@ kill_all(const struct ctr_state *st, int initfd, int sig)
 		if (fd < 0)
 			continue;
 		/* Check after opening the pidfd, so the check holds for it. */
-		if (ns_ino(pid, &ns) == 0 && ns == init_ns)
+		if (ns_ino_of(pid, kind, &ns) == 0 && ns == init_ns)
 			sys_pidfd_send_signal(fd, sig, 0);
 		close(fd);
 	}
