@@ -131,7 +131,7 @@ struct spec_mount {
 };
 
 static void
-spec_one_mount(yajl_gen gen, const struct spec_mount *m)
+spec_mount_entry(yajl_gen gen, const struct spec_mount *m)
 {
 	yajl_gen_map_open(gen);
 	spec_key_str(gen, "destination", m->destination);
@@ -179,12 +179,12 @@ spec_mounts(yajl_gen gen, bool rootless)
 	spec_str(gen, "mounts");
 	yajl_gen_array_open(gen);
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		spec_one_mount(gen, &head[i]);
-	spec_one_mount(gen, rootless ? &devpts_rootless : &devpts);
+		spec_mount_entry(gen, &head[i]);
+	spec_mount_entry(gen, rootless ? &devpts_rootless : &devpts);
 	for (size_t i = 0; i < sizeof(middle) / sizeof(middle[0]); i++)
-		spec_one_mount(gen, &middle[i]);
-	spec_one_mount(gen, rootless ? &sys_rootless : &sys);
-	spec_one_mount(gen, &cgroup);
+		spec_mount_entry(gen, &middle[i]);
+	spec_mount_entry(gen, rootless ? &sys_rootless : &sys);
+	spec_mount_entry(gen, &cgroup);
 	yajl_gen_array_close(gen);
 }
 

@@ -14,15 +14,15 @@
 #include "lib/xalloc.h"
 
 enum mnt_op {
-	MNT_ATTR_SET,   /* set V */
-	MNT_ATTR_CLR,   /* clear V */
-	MNT_ATIME,      /* the atime mode: one of MOUNT_ATTR__ATIME's values */
-	MNT_PROP,       /* propagation V (MS_*) */
-	MNT_PROP_REC,   /* recursive propagation V */
-	MNT_BIND,       /* bind */
-	MNT_RBIND,      /* recursive bind */
-	MNT_DATA,       /* a superblock flag fsconfig understands: keep as data */
-	MNT_IGNORE,     /* accepted, nothing to do (remount, idmap: handled elsewhere) */
+	MNT_ATTR_SET, /* set V */
+	MNT_ATTR_CLR, /* clear V */
+	MNT_ATIME,    /* the atime mode: one of MOUNT_ATTR__ATIME's values */
+	MNT_PROP,     /* propagation V (MS_*) */
+	MNT_PROP_REC, /* recursive propagation V */
+	MNT_BIND,     /* bind */
+	MNT_RBIND,    /* recursive bind */
+	MNT_DATA,     /* a superblock flag fsconfig understands: keep as data */
+	MNT_IGNORE,   /* accepted, nothing to do (remount, idmap: handled elsewhere) */
 };
 
 struct mnt_opt {
@@ -32,65 +32,65 @@ struct mnt_opt {
 };
 
 static const struct mnt_opt mnt_opts[] = {
-	{ "ro", MNT_ATTR_SET, MOUNT_ATTR_RDONLY },
-	{ "rw", MNT_ATTR_CLR, MOUNT_ATTR_RDONLY },
-	{ "nosuid", MNT_ATTR_SET, MOUNT_ATTR_NOSUID },
-	{ "suid", MNT_ATTR_CLR, MOUNT_ATTR_NOSUID },
-	{ "nodev", MNT_ATTR_SET, MOUNT_ATTR_NODEV },
-	{ "dev", MNT_ATTR_CLR, MOUNT_ATTR_NODEV },
-	{ "noexec", MNT_ATTR_SET, MOUNT_ATTR_NOEXEC },
-	{ "exec", MNT_ATTR_CLR, MOUNT_ATTR_NOEXEC },
-	{ "nodiratime", MNT_ATTR_SET, MOUNT_ATTR_NODIRATIME },
-	{ "diratime", MNT_ATTR_CLR, MOUNT_ATTR_NODIRATIME },
-	{ "nosymfollow", MNT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "symfollow", MNT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW },
-	/* mount_setattr takes the atime mode as a whole (clearing part of
-	 * MOUNT_ATTR__ATIME is EINVAL); the kernel's default is relatime. */
-	{ "noatime", MNT_ATIME, MOUNT_ATTR_NOATIME },
-	{ "strictatime", MNT_ATIME, MOUNT_ATTR_STRICTATIME },
-	{ "relatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "atime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "norelatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "nostrictatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	/* runc's recursive forms (mount_setattr AT_RECURSIVE): kept as the
-	 * plain attribute; a bind's attributes apply to the whole tree. */
-	{ "rro", MNT_ATTR_SET, MOUNT_ATTR_RDONLY },
-	{ "rrw", MNT_ATTR_CLR, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", MNT_ATTR_SET, MOUNT_ATTR_NOSUID },
-	{ "rsuid", MNT_ATTR_CLR, MOUNT_ATTR_NOSUID },
-	{ "rnodev", MNT_ATTR_SET, MOUNT_ATTR_NODEV },
-	{ "rdev", MNT_ATTR_CLR, MOUNT_ATTR_NODEV },
-	{ "rnoexec", MNT_ATTR_SET, MOUNT_ATTR_NOEXEC },
-	{ "rexec", MNT_ATTR_CLR, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", MNT_ATTR_SET, MOUNT_ATTR_NODIRATIME },
-	{ "rdiratime", MNT_ATTR_CLR, MOUNT_ATTR_NODIRATIME },
-	{ "rnosymfollow", MNT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rsymfollow", MNT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rnoatime", MNT_ATIME, MOUNT_ATTR_NOATIME },
-	{ "rstrictatime", MNT_ATIME, MOUNT_ATTR_STRICTATIME },
-	{ "rrelatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "ratime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "rnorelatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "rnostrictatime", MNT_ATIME, MOUNT_ATTR_RELATIME },
-	{ "private", MNT_PROP, MS_PRIVATE },
-	{ "rprivate", MNT_PROP_REC, MS_PRIVATE },
-	{ "shared", MNT_PROP, MS_SHARED },
-	{ "rshared", MNT_PROP_REC, MS_SHARED },
-	{ "slave", MNT_PROP, MS_SLAVE },
-	{ "rslave", MNT_PROP_REC, MS_SLAVE },
-	{ "unbindable", MNT_PROP, MS_UNBINDABLE },
-	{ "runbindable", MNT_PROP_REC, MS_UNBINDABLE },
-	{ "bind", MNT_BIND, 0 },
-	{ "rbind", MNT_RBIND, 0 },
-	{ "sync", MNT_DATA, 0 },
-	{ "async", MNT_DATA, 0 },
-	{ "dirsync", MNT_DATA, 0 },
-	{ "mand", MNT_DATA, 0 },
-	{ "nomand", MNT_DATA, 0 },
-	{ "remount", MNT_IGNORE, 0 },
-	{ "tmpcopyup", MNT_IGNORE, 0 },
-	{ "idmap", MNT_IGNORE, 0 },
-	{ "ridmap", MNT_IGNORE, 0 },
+    {"ro", MNT_ATTR_SET, MOUNT_ATTR_RDONLY},
+    {"rw", MNT_ATTR_CLR, MOUNT_ATTR_RDONLY},
+    {"nosuid", MNT_ATTR_SET, MOUNT_ATTR_NOSUID},
+    {"suid", MNT_ATTR_CLR, MOUNT_ATTR_NOSUID},
+    {"nodev", MNT_ATTR_SET, MOUNT_ATTR_NODEV},
+    {"dev", MNT_ATTR_CLR, MOUNT_ATTR_NODEV},
+    {"noexec", MNT_ATTR_SET, MOUNT_ATTR_NOEXEC},
+    {"exec", MNT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
+    {"nodiratime", MNT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
+    {"diratime", MNT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
+    {"nosymfollow", MNT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"symfollow", MNT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
+    /* mount_setattr takes the atime mode as a whole (clearing part of
+     * MOUNT_ATTR__ATIME is EINVAL); the kernel's default is relatime. */
+    {"noatime", MNT_ATIME, MOUNT_ATTR_NOATIME},
+    {"strictatime", MNT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"relatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"atime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"norelatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"nostrictatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    /* runc's recursive forms (mount_setattr AT_RECURSIVE): kept as the
+     * plain attribute; a bind's attributes apply to the whole tree. */
+    {"rro", MNT_ATTR_SET, MOUNT_ATTR_RDONLY},
+    {"rrw", MNT_ATTR_CLR, MOUNT_ATTR_RDONLY},
+    {"rnosuid", MNT_ATTR_SET, MOUNT_ATTR_NOSUID},
+    {"rsuid", MNT_ATTR_CLR, MOUNT_ATTR_NOSUID},
+    {"rnodev", MNT_ATTR_SET, MOUNT_ATTR_NODEV},
+    {"rdev", MNT_ATTR_CLR, MOUNT_ATTR_NODEV},
+    {"rnoexec", MNT_ATTR_SET, MOUNT_ATTR_NOEXEC},
+    {"rexec", MNT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", MNT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", MNT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", MNT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", MNT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rnoatime", MNT_ATIME, MOUNT_ATTR_NOATIME},
+    {"rstrictatime", MNT_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rrelatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"ratime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnostrictatime", MNT_ATIME, MOUNT_ATTR_RELATIME},
+    {"private", MNT_PROP, MS_PRIVATE},
+    {"rprivate", MNT_PROP_REC, MS_PRIVATE},
+    {"shared", MNT_PROP, MS_SHARED},
+    {"rshared", MNT_PROP_REC, MS_SHARED},
+    {"slave", MNT_PROP, MS_SLAVE},
+    {"rslave", MNT_PROP_REC, MS_SLAVE},
+    {"unbindable", MNT_PROP, MS_UNBINDABLE},
+    {"runbindable", MNT_PROP_REC, MS_UNBINDABLE},
+    {"bind", MNT_BIND, 0},
+    {"rbind", MNT_RBIND, 0},
+    {"sync", MNT_DATA, 0},
+    {"async", MNT_DATA, 0},
+    {"dirsync", MNT_DATA, 0},
+    {"mand", MNT_DATA, 0},
+    {"nomand", MNT_DATA, 0},
+    {"remount", MNT_IGNORE, 0},
+    {"tmpcopyup", MNT_IGNORE, 0},
+    {"idmap", MNT_IGNORE, 0},
+    {"ridmap", MNT_IGNORE, 0},
 };
 
 static const struct mnt_opt *
@@ -117,7 +117,7 @@ mnt_data_add(char **data, const char *opt)
 }
 
 /* Apply one option to M; later options override earlier ones, as with
- * mount(8). */
+ * mount (8). */
 static void
 mnt_apply(struct cfg_mount *m, const char *name)
 {
