@@ -69,11 +69,12 @@ cfgp_hooks(struct cfgp *p, yajl_val hooks, struct cfg_hooks *out)
 	size_t old = cfgp_push_key(p, "hooks");
 
 	if (hook_list(p, hooks, "prestart", &out->prestart, &out->n_prestart) < 0 ||
-	    hook_list(p, hooks, "createRuntime", &out->create_runtime, &out->n_create_runtime) < 0 ||
+	    hook_list(p, hooks, "createRuntime", &out->create_runtime, &out->n_create_runtime) <
+	        0 ||
 	    hook_list(p, hooks, "createContainer", &out->create_container,
-		      &out->n_create_container) < 0 ||
-	    hook_list(p, hooks, "startContainer", &out->start_container,
-		      &out->n_start_container) < 0 ||
+	              &out->n_create_container) < 0 ||
+	    hook_list(p, hooks, "startContainer", &out->start_container, &out->n_start_container) <
+	        0 ||
 	    hook_list(p, hooks, "poststart", &out->poststart, &out->n_poststart) < 0 ||
 	    hook_list(p, hooks, "poststop", &out->poststop, &out->n_poststop) < 0)
 		return -1;

@@ -170,7 +170,7 @@ config_parse(const char *buf, size_t len, struct config **out, struct brig_err *
 {
 	cleanup_config struct config *cfg = NULL;
 	cleanup_tree yajl_val doc = NULL;
-	struct cfgp p = { .err = err };
+	struct cfgp p = {.err = err};
 	char ebuf[256] = "";
 
 	*out = NULL;
@@ -207,7 +207,7 @@ read_all(int fd, char **bufp, size_t *lenp, struct brig_err *err)
 		if (len == cap) {
 			if (cap > CONFIG_MAX_SIZE)
 				return brig_err_set(err, 0, "config.json: larger than %u bytes",
-						    CONFIG_MAX_SIZE);
+				                    CONFIG_MAX_SIZE);
 			cap *= 2;
 			buf = xrealloc(buf, cap + 1);
 		}

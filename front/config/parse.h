@@ -34,10 +34,10 @@ void cfgp_pop(struct cfgp *p, size_t old);
 /* Fail at the current path: "config.json: <path>: <what>".  When V is not
  * NULL its JSON text (cut, escaped) follows in quotes. */
 int cfgp_fail(struct cfgp *p, yajl_val v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Same, quoting the string S instead of a JSON value. */
 int cfgp_fail_str(struct cfgp *p, const char *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Member KEY of object OBJ, or NULL.  A JSON null counts as absent. */
 yajl_val cfgp_member(yajl_val obj, const char *key);
@@ -49,12 +49,12 @@ int cfgp_array(struct cfgp *p, yajl_val obj, const char *key, bool required, yaj
 int cfgp_string(struct cfgp *p, yajl_val obj, const char *key, bool required, char **out);
 int cfgp_bool(struct cfgp *p, yajl_val obj, const char *key, bool *out, bool *present);
 int cfgp_u64(struct cfgp *p, yajl_val obj, const char *key, uint64_t min, uint64_t max,
-	     uint64_t *out, bool *present);
-int cfgp_i64(struct cfgp *p, yajl_val obj, const char *key, int64_t min, int64_t max,
-	     int64_t *out, bool *present);
+             uint64_t *out, bool *present);
+int cfgp_i64(struct cfgp *p, yajl_val obj, const char *key, int64_t min, int64_t max, int64_t *out,
+             bool *present);
 /* An array of strings; NONEMPTY requires at least one element. */
 int cfgp_strv(struct cfgp *p, yajl_val obj, const char *key, bool required, bool nonempty,
-	      struct cfg_strv *out);
+              struct cfg_strv *out);
 /* An absolute path string (starting with '/'). */
 int cfgp_abspath(struct cfgp *p, yajl_val obj, const char *key, bool required, char **out);
 
@@ -71,8 +71,7 @@ int cfgp_resources(struct cfgp *p, yajl_val res, struct cfg_resources *out);
 int cfgp_seccomp(struct cfgp *p, yajl_val sc, struct cfg_seccomp *out);
 /* An array of {containerID, hostID, size} at member KEY of OBJ; with OUT
  * NULL it is only validated. */
-int cfgp_idmaps(struct cfgp *p, yajl_val obj, const char *key, struct cfg_idmap **out,
-		size_t *n);
+int cfgp_idmaps(struct cfgp *p, yajl_val obj, const char *key, struct cfg_idmap **out, size_t *n);
 /* A "0-3,5" CPU or memory-node list. */
 int cfgp_cpulist(struct cfgp *p, yajl_val obj, const char *key, char **out);
 

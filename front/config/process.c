@@ -12,19 +12,51 @@
 /* Indexed by CAP_* number; names up to CAP_LAST_CAP of the headers we
  * were built with are accepted. */
 static const char *const proc_cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 
 _Static_assert(sizeof(proc_cap_names) / sizeof(proc_cap_names[0]) >= CAP_LAST_CAP + 1,
-	       "capability name table shorter than CAP_LAST_CAP");
+               "capability name table shorter than CAP_LAST_CAP");
 
 struct proc_name_num {
 	const char *name;
@@ -32,32 +64,32 @@ struct proc_name_num {
 };
 
 static const struct proc_name_num proc_rlimits[] = {
-	{ "RLIMIT_CPU", RLIMIT_CPU },	      { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_DATA", RLIMIT_DATA },	      { "RLIMIT_STACK", RLIMIT_STACK },
-	{ "RLIMIT_CORE", RLIMIT_CORE },	      { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },     { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 /* IOPRIO_CLASS_* of <linux/ioprio.h>, which older headers lack. */
 static const struct proc_name_num proc_io_classes[] = {
-	{ "IOPRIO_CLASS_RT", 1 },
-	{ "IOPRIO_CLASS_BE", 2 },
-	{ "IOPRIO_CLASS_IDLE", 3 },
+    {"IOPRIO_CLASS_RT", 1},
+    {"IOPRIO_CLASS_BE", 2},
+    {"IOPRIO_CLASS_IDLE", 3},
 };
 
 static const char *const proc_sched_policies[] = {
-	"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
-	"SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE",
+    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
+    "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE",
 };
 
 static const char *const proc_sched_flags[] = {
-	"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",	  "SCHED_FLAG_DL_OVERRUN",
-	"SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",	  "SCHED_FLAG_UTIL_CLAMP_MIN",
-	"SCHED_FLAG_UTIL_CLAMP_MAX",
+    "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",     "SCHED_FLAG_DL_OVERRUN",
+    "SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+    "SCHED_FLAG_UTIL_CLAMP_MAX",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -83,7 +115,7 @@ proc_in_list(const char *const *t, size_t n, const char *name)
 static int
 proc_cap_set(struct cfgp *p, yajl_val caps, const char *key, uint64_t *mask)
 {
-	struct cfg_strv names = { 0 };
+	struct cfg_strv names = {0};
 	size_t old;
 	int ret = 0;
 
@@ -111,10 +143,10 @@ proc_cap_set(struct cfgp *p, yajl_val caps, const char *key, uint64_t *mask)
 static int
 proc_caps(struct cfgp *p, yajl_val proc, struct cfg_caps *out)
 {
-	static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
-					    "ambient" };
-	uint64_t *masks[] = { &out->bounding, &out->effective, &out->inheritable, &out->permitted,
-			      &out->ambient };
+	static const char *const sets[] = {"bounding", "effective", "inheritable", "permitted",
+	                                   "ambient"};
+	uint64_t *masks[] = {&out->bounding, &out->effective, &out->inheritable, &out->permitted,
+	                     &out->ambient};
 	yajl_val caps = NULL;
 	size_t old;
 
@@ -309,11 +341,11 @@ proc_io_priority(struct cfgp *p, yajl_val proc, struct cfg_process *out)
 static int
 proc_scheduler(struct cfgp *p, yajl_val proc)
 {
-	struct cfg_strv flags = { 0 };
+	struct cfg_strv flags = {0};
 	yajl_val s = NULL, pol;
 	uint64_t u;
 	int64_t i;
-	size_t old;
+	size_t old, o2;
 
 	if (cfgp_object(p, proc, "scheduler", false, &s) < 0)
 		return -1;
@@ -321,14 +353,13 @@ proc_scheduler(struct cfgp *p, yajl_val proc)
 		return 0;
 	old = cfgp_push_key(p, "scheduler");
 	pol = cfgp_member(s, "policy");
-	cfgp_push_key(p, "policy");
+	o2 = cfgp_push_key(p, "policy");
 	if (pol == NULL)
 		return cfgp_fail(p, NULL, "required");
 	if (!YAJL_IS_STRING(pol) ||
 	    !proc_in_list(proc_sched_policies, ARRAY_LEN(proc_sched_policies), pol->u.string))
 		return cfgp_fail(p, pol, "unknown scheduler policy");
-	cfgp_pop(p, old);
-	old = cfgp_push_key(p, "scheduler");
+	cfgp_pop(p, o2);
 	if (cfgp_i64(p, s, "nice", -20, 19, &i, NULL) < 0 ||
 	    cfgp_i64(p, s, "priority", INT32_MIN, INT32_MAX, &i, NULL) < 0 ||
 	    cfgp_u64(p, s, "runtime", 0, UINT64_MAX, &u, NULL) < 0 ||
@@ -397,8 +428,7 @@ cfgp_process(struct cfgp *p, yajl_val proc, struct cfg_process *out)
 	out->present = true;
 	if (proc_console(p, proc, out) < 0 || proc_user(p, proc, &out->user) < 0 ||
 	    cfgp_strv(p, proc, "args", true, true, &out->args) < 0 ||
-	    proc_env(p, proc, &out->env) < 0 ||
-	    cfgp_abspath(p, proc, "cwd", true, &out->cwd) < 0 ||
+	    proc_env(p, proc, &out->env) < 0 || cfgp_abspath(p, proc, "cwd", true, &out->cwd) < 0 ||
 	    proc_caps(p, proc, &out->caps) < 0 || proc_rlimits_parse(p, proc, out) < 0 ||
 	    proc_misc(p, proc, out) < 0 || proc_io_priority(p, proc, out) < 0 ||
 	    proc_scheduler(p, proc) < 0 || proc_cpu_affinity(p, proc) < 0)

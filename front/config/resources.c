@@ -13,8 +13,8 @@
 typedef int (*res_elem_fn)(struct cfgp *p, yajl_val v, void *slot);
 
 static int
-res_array(struct cfgp *p, yajl_val obj, const char *key, size_t elem, res_elem_fn fn,
-	  void **arr, size_t *n)
+res_array(struct cfgp *p, yajl_val obj, const char *key, size_t elem, res_elem_fn fn, void **arr,
+          size_t *n)
 {
 	yajl_val a = NULL;
 	size_t old;
@@ -99,22 +99,23 @@ res_memory(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 		return 0;
 	old = cfgp_push_key(p, "memory");
 	/* -1 means unlimited, as in the cgroup files. */
-	if (cfgp_i64(p, m, "limit", -1, INT64_MAX, &out->memory.limit, &out->memory.has_limit) < 0 ||
+	if (cfgp_i64(p, m, "limit", -1, INT64_MAX, &out->memory.limit, &out->memory.has_limit) <
+	        0 ||
 	    cfgp_i64(p, m, "reservation", -1, INT64_MAX, &out->memory.reservation,
-		     &out->memory.has_reservation) < 0 ||
+	             &out->memory.has_reservation) < 0 ||
 	    cfgp_i64(p, m, "swap", -1, INT64_MAX, &out->memory.swap, &out->memory.has_swap) < 0 ||
 	    cfgp_i64(p, m, "kernel", -1, INT64_MAX, &out->memory.kernel, &out->memory.has_kernel) <
-		    0 ||
+	        0 ||
 	    cfgp_i64(p, m, "kernelTCP", -1, INT64_MAX, &out->memory.kernel_tcp,
-		     &out->memory.has_kernel_tcp) < 0 ||
+	             &out->memory.has_kernel_tcp) < 0 ||
 	    cfgp_u64(p, m, "swappiness", 0, 100, &out->memory.swappiness,
-		     &out->memory.has_swappiness) < 0 ||
+	             &out->memory.has_swappiness) < 0 ||
 	    cfgp_bool(p, m, "disableOOMKiller", &out->memory.disable_oom_killer,
-		      &out->memory.has_disable_oom_killer) < 0 ||
+	              &out->memory.has_disable_oom_killer) < 0 ||
 	    cfgp_bool(p, m, "useHierarchy", &out->memory.use_hierarchy,
-		      &out->memory.has_use_hierarchy) < 0 ||
+	              &out->memory.has_use_hierarchy) < 0 ||
 	    cfgp_bool(p, m, "checkBeforeUpdate", &out->memory.check_before_update,
-		      &out->memory.has_check_before_update) < 0)
+	              &out->memory.has_check_before_update) < 0)
 		return -1;
 	cfgp_pop(p, old);
 	return 0;
@@ -177,9 +178,9 @@ res_cpu(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	    cfgp_u64(p, c, "burst", 0, UINT64_MAX, &out->cpu.burst, &out->cpu.has_burst) < 0 ||
 	    cfgp_u64(p, c, "period", 0, UINT64_MAX, &out->cpu.period, &out->cpu.has_period) < 0 ||
 	    cfgp_i64(p, c, "realtimeRuntime", -1, INT64_MAX, &out->cpu.realtime_runtime,
-		     &out->cpu.has_realtime_runtime) < 0 ||
+	             &out->cpu.has_realtime_runtime) < 0 ||
 	    cfgp_u64(p, c, "realtimePeriod", 0, UINT64_MAX, &out->cpu.realtime_period,
-		     &out->cpu.has_realtime_period) < 0 ||
+	             &out->cpu.has_realtime_period) < 0 ||
 	    cfgp_i64(p, c, "idle", 0, 1, &out->cpu.idle, &out->cpu.has_idle) < 0 ||
 	    cfgp_cpulist(p, c, "cpus", &out->cpu.cpus) < 0 ||
 	    cfgp_cpulist(p, c, "mems", &out->cpu.mems) < 0)
@@ -257,21 +258,21 @@ res_block_io(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	old = cfgp_push_key(p, "blockIO");
 	if (res_weight(p, b, "weight", &out->block_io.weight, &out->block_io.has_weight) < 0 ||
 	    res_weight(p, b, "leafWeight", &out->block_io.leaf_weight,
-		       &out->block_io.has_leaf_weight) < 0 ||
+	               &out->block_io.has_leaf_weight) < 0 ||
 	    res_array(p, b, "weightDevice", sizeof(struct cfg_weight_device), res_weight_device,
-		      (void **) &out->block_io.weight_device, &out->block_io.n_weight_device) < 0 ||
+	              (void **) &out->block_io.weight_device, &out->block_io.n_weight_device) < 0 ||
 	    res_array(p, b, "throttleReadBpsDevice", sizeof(struct cfg_throttle_device),
-		      res_throttle_device, (void **) &out->block_io.throttle_read_bps,
-		      &out->block_io.n_throttle_read_bps) < 0 ||
+	              res_throttle_device, (void **) &out->block_io.throttle_read_bps,
+	              &out->block_io.n_throttle_read_bps) < 0 ||
 	    res_array(p, b, "throttleWriteBpsDevice", sizeof(struct cfg_throttle_device),
-		      res_throttle_device, (void **) &out->block_io.throttle_write_bps,
-		      &out->block_io.n_throttle_write_bps) < 0 ||
+	              res_throttle_device, (void **) &out->block_io.throttle_write_bps,
+	              &out->block_io.n_throttle_write_bps) < 0 ||
 	    res_array(p, b, "throttleReadIOPSDevice", sizeof(struct cfg_throttle_device),
-		      res_throttle_device, (void **) &out->block_io.throttle_read_iops,
-		      &out->block_io.n_throttle_read_iops) < 0 ||
+	              res_throttle_device, (void **) &out->block_io.throttle_read_iops,
+	              &out->block_io.n_throttle_read_iops) < 0 ||
 	    res_array(p, b, "throttleWriteIOPSDevice", sizeof(struct cfg_throttle_device),
-		      res_throttle_device, (void **) &out->block_io.throttle_write_iops,
-		      &out->block_io.n_throttle_write_iops) < 0)
+	              res_throttle_device, (void **) &out->block_io.throttle_write_iops,
+	              &out->block_io.n_throttle_write_iops) < 0)
 		return -1;
 	cfgp_pop(p, old);
 	return 0;
@@ -333,7 +334,7 @@ res_network(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	old = cfgp_push_key(p, "network");
 	if (cfgp_u64(p, n, "classID", 0, UINT32_MAX, &id, &out->network.has_class_id) < 0 ||
 	    res_array(p, n, "priorities", sizeof(struct cfg_net_priority), res_net_priority,
-		      (void **) &out->network.priorities, &out->network.n_priorities) < 0)
+	              (void **) &out->network.priorities, &out->network.n_priorities) < 0)
 		return -1;
 	out->network.class_id = (uint32_t) id;
 	cfgp_pop(p, old);
@@ -419,11 +420,11 @@ cfgp_resources(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 
 	out->present = true;
 	if (res_array(p, res, "devices", sizeof(struct cfg_device_rule), res_device_rule,
-		      (void **) &out->devices, &out->n_devices) < 0 ||
+	              (void **) &out->devices, &out->n_devices) < 0 ||
 	    res_memory(p, res, out) < 0 || res_cpu(p, res, out) < 0 || res_pids(p, res, out) < 0 ||
 	    res_block_io(p, res, out) < 0 ||
 	    res_array(p, res, "hugepageLimits", sizeof(struct cfg_hugepage), res_hugepage,
-		      (void **) &out->hugepage_limits, &out->n_hugepage_limits) < 0 ||
+	              (void **) &out->hugepage_limits, &out->n_hugepage_limits) < 0 ||
 	    res_network(p, res, out) < 0 || res_rdma(p, res, out) < 0 ||
 	    res_unified(p, res, out) < 0)
 		return -1;

@@ -17,32 +17,35 @@ static const struct {
 	const char *name;
 	uint32_t action;
 } sc_actions[] = {
-	{ "SCMP_ACT_KILL", SCMP_ACT_KILL },
-	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS },
-	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
-	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
-	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) },
-	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0) },
-	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
-	{ "SCMP_ACT_LOG", SCMP_ACT_LOG },
-	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY },
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
 };
 
 static const struct {
 	const char *name;
 	int op;
 } sc_ops[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE },	 { "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE },	 { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE },	 { "SCMP_CMP_GT", SCMP_CMP_GT },
-	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
 static const char *const sc_flags[] = {
-	"SECCOMP_FILTER_FLAG_TSYNC",
-	"SECCOMP_FILTER_FLAG_LOG",
-	"SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
 
 /* The errno or tracer value travels in the low 16 bits of the action. */
@@ -86,8 +89,8 @@ sc_arch_known(const char *name)
 }
 
 static int
-sc_names(struct cfgp *p, yajl_val obj, const char *key, bool (*ok)(const char *),
-	 const char *what, struct cfg_strv *out)
+sc_names(struct cfgp *p, yajl_val obj, const char *key, bool (*ok)(const char *), const char *what,
+         struct cfg_strv *out)
 {
 	size_t old;
 
@@ -116,7 +119,7 @@ sc_flag_known(const char *name)
 static int
 sc_arg(struct cfgp *p, yajl_val v, struct cfg_seccomp_arg *a)
 {
-	static const char *const required[] = { "index", "value", "op" };
+	static const char *const required[] = {"index", "value", "op"};
 	uint64_t idx = 0;
 	yajl_val op;
 	size_t old;
@@ -207,10 +210,10 @@ cfgp_seccomp(struct cfgp *p, yajl_val sc, struct cfg_seccomp *out)
 
 	out->present = true;
 	if (sc_action(p, sc, "defaultAction", &out->default_action) < 0 ||
-	    cfgp_u64(p, sc, "defaultErrnoRet", 0, SC_RET_MAX, &ret,
-		     &out->has_default_errno_ret) < 0 ||
-	    sc_names(p, sc, "architectures", sc_arch_known, "architecture",
-		     &out->architectures) < 0 ||
+	    cfgp_u64(p, sc, "defaultErrnoRet", 0, SC_RET_MAX, &ret, &out->has_default_errno_ret) <
+	        0 ||
+	    sc_names(p, sc, "architectures", sc_arch_known, "architecture", &out->architectures) <
+	        0 ||
 	    sc_names(p, sc, "flags", sc_flag_known, "seccomp flag", &out->flags) < 0 ||
 	    cfgp_abspath(p, sc, "listenerPath", false, &out->listener_path) < 0 ||
 	    cfgp_string(p, sc, "listenerMetadata", false, &out->listener_metadata) < 0 ||

@@ -102,7 +102,7 @@ show_value(char *out, size_t outsz, yajl_val v)
 }
 
 static int fail_v(struct cfgp *p, const char *shown, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 
 static int
 fail_v(struct cfgp *p, const char *shown, const char *fmt, va_list ap)
@@ -112,9 +112,9 @@ fail_v(struct cfgp *p, const char *shown, const char *fmt, va_list ap)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	if (shown == NULL)
 		return brig_err_set(p->err, 0, "config.json: %s: %s", p->len ? p->path : "(top)",
-				    what);
+		                    what);
 	return brig_err_set(p->err, 0, "config.json: %s: %s \"%s\"", p->len ? p->path : "(top)",
-			    what, shown);
+	                    what, shown);
 }
 
 int
@@ -176,12 +176,12 @@ lookup(struct cfgp *p, yajl_val obj, const char *key, bool required, yajl_val *v
 	return 1;
 }
 
-#define LOOKUP(required)                                                  \
-	yajl_val v;                                                       \
-	size_t old;                                                       \
-	int found = lookup(p, obj, key, required, &v, &old);              \
-	if (found <= 0)                                                   \
-		return found
+#define LOOKUP(required)                                                                           \
+	yajl_val v;                                                                                \
+	size_t old;                                                                                \
+	int found = lookup(p, obj, key, required, &v, &old);                                       \
+	if (found <= 0)                                                                            \
+	return found
 
 int
 cfgp_object(struct cfgp *p, yajl_val obj, const char *key, bool required, yajl_val *out)
@@ -297,8 +297,8 @@ cfgp_val_i64(struct cfgp *p, yajl_val v, int64_t min, int64_t max, int64_t *out)
 }
 
 int
-cfgp_u64(struct cfgp *p, yajl_val obj, const char *key, uint64_t min, uint64_t max,
-	 uint64_t *out, bool *present)
+cfgp_u64(struct cfgp *p, yajl_val obj, const char *key, uint64_t min, uint64_t max, uint64_t *out,
+         bool *present)
 {
 	if (present != NULL)
 		*present = false;
@@ -312,8 +312,8 @@ cfgp_u64(struct cfgp *p, yajl_val obj, const char *key, uint64_t min, uint64_t m
 }
 
 int
-cfgp_i64(struct cfgp *p, yajl_val obj, const char *key, int64_t min, int64_t max,
-	 int64_t *out, bool *present)
+cfgp_i64(struct cfgp *p, yajl_val obj, const char *key, int64_t min, int64_t max, int64_t *out,
+         bool *present)
 {
 	if (present != NULL)
 		*present = false;
@@ -328,12 +328,12 @@ cfgp_i64(struct cfgp *p, yajl_val obj, const char *key, int64_t min, int64_t max
 
 int
 cfgp_strv(struct cfgp *p, yajl_val obj, const char *key, bool required, bool nonempty,
-	  struct cfg_strv *out)
+          struct cfg_strv *out)
 {
 	LOOKUP(required);
 	if (!YAJL_IS_ARRAY(v) || (nonempty && v->u.array.len == 0))
 		return cfgp_fail(p, NULL, "must be a %sarray of strings",
-				 nonempty ? "non-empty " : "");
+		                 nonempty ? "non-empty " : "");
 	for (size_t i = 0; i < v->u.array.len; i++) {
 		yajl_val e = v->u.array.values[i];
 		if (!YAJL_IS_STRING(e)) {
