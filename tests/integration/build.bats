@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# build.bats - properties of the build and the source tree that the
+# design promises: an installed brig finds its helpers with no
+# environment, and the front never mounts.
+
+load helpers
+
+@test "design: no mount call anywhere in front/ (brig-mount does them all)" {
+	requires_brig
+	run grep -rn 'mount(' "$REPO/front/"
+	[ "$status" -eq 1 ]
+	run grep -rnE '\b(umount2?|fsmount|move_mount|open_tree|mount_setattr|fsopen)[[:space:]]*\(' "$REPO/front/"
+	[ "$status" -eq 1 ]
+}
+
+@test "meson install: brig in bindir, helpers in libexecdir/brig, found with no environment" {
+	requires_brig
+	command -v meson >/dev/null || skip "meson not installed"
+	local prefix="$BATS_TEST_TMPDIR/prefix" bdir="$BATS_TEST_TMPDIR/build"
+	meson setup -Dprefix="$prefix" -Dman=disabled "$bdir" "$REPO" >/dev/null
+	meson install -C "$bdir" >/dev/null
+	[ -x "$prefix/bin/brig" ]
+	[ -x "$prefix/libexec/brig/brig-mount" ]
+	set_args echo installed
+	run env -i "$prefix/bin/brig" --root "$ROOT" run --bundle "$BUNDLE" "$CT"
+	[ "$status" -eq 0 ]
+	[ "$output" = installed ]
+}
+
+@test "the build has no compiler warnings" {
+	requires_brig
+	local bdir="$BATS_TEST_TMPDIR/wbuild"
+	meson setup -Dman=disabled "$bdir" "$REPO" >/dev/null
+	run ninja -C "$bdir"
+	[ "$status" -eq 0 ]
+	! grep -q 'warning:' <<<"$output"
+}
