@@ -75,17 +75,29 @@ owner_name(uid_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/* Columns as wide as their widest cell plus padding, like runc's
+ * tabwriter, so ids of any length keep the columns apart. */
 static void
 print_table(struct list_entry *v, size_t n)
 {
-	char ob[32];
+	int wid = 2, wpid = 3, wbundle = 6, wcreated = 7;
+	char ob[32], pidbuf[16];
 
-	printf("%-12s%-8s%-10s%-40s%-32s%s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
 	for (size_t i = 0; i < n; i++) {
 		struct ctr_state *s = &v[i].st;
-		printf("%-12s%-8d%-10s%-40s%-32s%s\n", s->id, s->status == CTR_STOPPED ? 0 : s->pid,
-		       state_status_name(s->status), s->bundle, s->created,
-		       owner_name(s->owner, ob, sizeof(ob)));
+		int np = snprintf(pidbuf, sizeof(pidbuf), "%d", s->status == CTR_STOPPED ? 0 : s->pid);
+		wid = (int) strlen(s->id) > wid ? (int) strlen(s->id) : wid;
+		wpid = np > wpid ? np : wpid;
+		wbundle = (int) strlen(s->bundle) > wbundle ? (int) strlen(s->bundle) : wbundle;
+		wcreated = (int) strlen(s->created) > wcreated ? (int) strlen(s->created) : wcreated;
+	}
+	printf("%-*s   %-*s   %-10s%-*s   %-*s   %s\n", wid, "ID", wpid, "PID", "STATUS", wbundle,
+	       "BUNDLE", wcreated, "CREATED", "OWNER");
+	for (size_t i = 0; i < n; i++) {
+		struct ctr_state *s = &v[i].st;
+		printf("%-*s   %-*d   %-10s%-*s   %-*s   %s\n", wid, s->id, wpid,
+		       s->status == CTR_STOPPED ? 0 : s->pid, state_status_name(s->status), wbundle,
+		       s->bundle, wcreated, s->created, owner_name(s->owner, ob, sizeof(ob)));
 	}
 }
 

@@ -225,11 +225,23 @@ enter_for_children(struct container *c, int *restore_pid, struct brig_err *err)
 	return 0;
 }
 
+/* With a new user namespace, clone makes only it (and the pid namespace,
+ * which unshare could not give the init itself); the init makes the rest
+ * as root of its user namespace, so they belong to that namespace and,
+ * say, /dev/mqueue is owned by the container's root, not by nobody. */
+static unsigned long
+clone_flags_now(unsigned long flags)
+{
+	if (!(flags & CLONE_NEWUSER))
+		return flags;
+	return flags & (CLONE_NEWUSER | CLONE_NEWPID);
+}
+
 static int
 clone_init(struct container *c, struct brig_err *err)
 {
 	struct clone_args args = {
-		.flags = c->clone_flags | CLONE_PIDFD,
+		.flags = clone_flags_now(c->clone_flags) | CLONE_PIDFD,
 		.exit_signal = SIGCHLD,
 	};
 	int sv[2];

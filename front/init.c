@@ -71,6 +71,20 @@ join_namespaces(struct container *c, struct brig_err *err)
 	return joined ? 1 : 0;
 }
 
+/* Become root of the new user namespace (its maps are written now), then
+ * make the other new namespaces from there (see clone_flags_now). */
+static int
+enter_user_namespace(struct container *c, struct brig_err *err)
+{
+	unsigned long rest = c->clone_flags & ~(unsigned long) (CLONE_NEWUSER | CLONE_NEWPID);
+
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return brig_err_set(err, errno, "become root in the container's user namespace");
+	if (rest != 0 && unshare((int) rest) < 0)
+		return brig_err_set(err, errno, "create namespaces in the container's user namespace");
+	return 0;
+}
+
 static int
 cmp_int(const void *a, const void *b)
 {
@@ -275,6 +289,8 @@ init_main(struct container *c)
 	close_all_but(3 + preserved_count(c), keep, 2);
 	if ((c->clone_flags & CLONE_NEWUSER) && sync_expect(fd, SYNC_MAPPED, &msg, &err) < 0)
 		_exit(1);
+	if ((c->clone_flags & CLONE_NEWUSER) && enter_user_namespace(c, &err) < 0)
+		init_fail(c, fd, &err);
 	/* Before brig-mount runs: /proc here is still the host's, whose
 	 * sys/net and sys/kernel entries show the opener's namespaces, and it
 	 * is writable (readonlyPaths are not applied yet). */

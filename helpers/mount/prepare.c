@@ -379,16 +379,15 @@ mnt_enter(struct mnt_state *s, int pidfd, struct brig_err *err)
 {
 	const struct mount_plan *p = &s->plan;
 
-	/* One setns joins user, mount, net, ipc, uts and cgroup namespaces
-	 * together (the kernel enters the user namespace first).  The pid
-	 * namespace only applies to children, so it is joined on its own. */
-	if (setns(pidfd, (int) (p->ns_flags & ~(uint32_t) CLONE_NEWPID)) < 0)
+	/* One setns joins every namespace at once: the kernel enters the user
+	 * namespace first and checks the rest against the init as one set, so
+	 * no step depends on capabilities a previous join changed.  The pid
+	 * namespace applies to our children only (see open_procfs). */
+	if (setns(pidfd, (int) p->ns_flags) < 0)
 		return brig_err_set(err, errno, "join the container's namespaces (setns)");
 	s->in_userns = p->ns_flags & CLONE_NEWUSER;
 	if (chdir("/") < 0)
 		return brig_err_set(err, errno, "chdir / in the container's mount namespace");
-	if ((p->ns_flags & CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) < 0)
-		return brig_err_set(err, errno, "join the container's pid namespace (setns)");
 	if (open_rootfs(s, err) < 0 || mnt_caps_joined(s->in_userns, err) < 0)
 		return -1;
 	if (!(p->ns_flags & CLONE_NEWPID))
