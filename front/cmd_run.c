@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,7 +117,10 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 		container_release(&c);
 		return 0;
 	}
+	/* Other commands (state, kill) must work while we wait. */
+	flock(c.dirfd, LOCK_UN);
 	status = forward_and_wait(&c, &all);
+	flock(c.dirfd, LOCK_EX);
 	code = exit_code(status);
 	if (!extra.keep)
 		ctr_destroy(c.state_rootfd, c.dirfd, &c.st);

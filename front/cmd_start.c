@@ -16,6 +16,7 @@
 
 #include "front/cmd_common.h"
 #include "front/hooks.h"
+#include "front/proc.h"
 #include "lib/cleanup.h"
 
 static int
@@ -39,21 +40,59 @@ release_init(int dirfd, const char *id, struct brig_err *err)
 	return 0;
 }
 
-static void
-run_poststart(int dirfd, struct ctr_state *st)
+/* startContainer hooks run in the container's namespaces (joined through
+ * the init's pidfd) before the process is released; a failure fails
+ * start and the process never runs. */
+static int
+run_start_container(const struct config *cfg, struct ctr_state *st, struct brig_err *err)
 {
-	struct config *cfg;
+	int pidfd, ret;
+	char *json;
+
+	if (cfg == NULL || cfg->hooks.n_start_container == 0)
+		return 0;
+	pidfd = proc_pidfd_checked(st->pid, st->start_time);
+	if (pidfd < 0)
+		return brig_err_set(err, 0, "container \"%s\" is not running", st->id);
+	json = state_to_json(st, "created", false);
+	ret = hooks_run("startContainer", cfg->hooks.start_container, cfg->hooks.n_start_container,
+			json, pidfd, proc_ns_flags_differing(st->pid), err);
+	free(json);
+	close(pidfd);
+	return ret;
+}
+
+static void
+run_poststart(const struct config *cfg, struct ctr_state *st)
+{
 	struct brig_err err;
 	char *json;
 
-	if (!st->has_hooks || ctr_load_config(dirfd, &cfg, &err) < 0)
+	if (cfg == NULL || cfg->hooks.n_poststart == 0)
 		return;
 	json = state_to_json(st, "running", false);
 	if (hooks_run("poststart", cfg->hooks.poststart, cfg->hooks.n_poststart, json, -1, 0,
 		      &err) < 0)
 		brig_log_warnf("%s", err.msg);
 	free(json);
-	config_free(cfg);
+}
+
+static int
+start_created(int dirfd, struct ctr_state *st, struct brig_err *err)
+{
+	struct config *cfg = NULL;
+	int ret;
+
+	if (st->has_hooks && ctr_load_config(dirfd, &cfg, err) < 0)
+		return -1;
+	ret = run_start_container(cfg, st, err);
+	if (ret == 0)
+		ret = release_init(dirfd, st->id, err);
+	if (ret == 0)
+		run_poststart(cfg, st);
+	if (cfg != NULL)
+		config_free(cfg);
+	return ret;
 }
 
 int
@@ -76,12 +115,10 @@ cmd_start(struct brig_global *g, int argc, char **argv)
 		return 1;
 	}
 	if (st.status == CTR_CREATED) {
-		if (release_init(dirfd, st.id, &err) == 0) {
-			run_poststart(dirfd, &st);
+		if (start_created(dirfd, &st, &err) == 0)
 			ret = 0;
-		} else {
+		else
 			brig_log_error(&err);
-		}
 	} else if (st.status == CTR_STOPPED) {
 		brig_log_errorf("cannot start a container that has stopped");
 	} else {

@@ -141,7 +141,8 @@ fill_state(struct container *c)
 	c->st.rootfs = xstrdup(c->rootfs);
 	c->st.created = xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 	c->st.owner = getuid();
-	c->st.has_hooks = c->cfg->hooks.n_poststart > 0 || c->cfg->hooks.n_poststop > 0;
+	c->st.has_hooks = c->cfg->hooks.n_poststart > 0 || c->cfg->hooks.n_poststop > 0 ||
+			  c->cfg->hooks.n_start_container > 0;
 	if (c->cfg->n_annotations > 0) {
 		c->st.annotations = xcalloc(c->cfg->n_annotations, sizeof(struct cfg_kv));
 		for (size_t i = 0; i < c->cfg->n_annotations; i++) {
@@ -472,8 +473,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (o->pid_file != NULL && write_pid_file(o->pid_file, c->pid, err) < 0)
 		goto fail;
-	json = state_to_json(&c->st, "created", false);
-	if (sync_send(c->sync_fd, SYNC_COMMIT, json) < 0) {
+	if (sync_send(c->sync_fd, SYNC_COMMIT, NULL) < 0) {
 		brig_err_set(err, errno, "container init exited during setup");
 		goto fail;
 	}
@@ -494,6 +494,15 @@ container_go(struct container *c, struct brig_err *err)
 	cleanup_free char *json = NULL;
 	ssize_t n;
 
+	if (c->cfg->hooks.n_start_container > 0) {
+		json = state_to_json(&c->st, "created", false);
+		if (hooks_run("startContainer", c->cfg->hooks.start_container,
+			      c->cfg->hooks.n_start_container, json, c->pidfd,
+			      proc_ns_flags_differing(c->pid), err) < 0)
+			return -1;
+		free(json);
+		json = NULL;
+	}
 	if (sync_send(c->sync_fd, SYNC_GO, NULL) < 0)
 		return brig_err_set(err, errno, "start the container process");
 	/* The init's end is close-on-exec: end of file means the exec

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -35,19 +36,47 @@ strv_null_terminated(const struct cfg_strv *v)
 	return out;
 }
 
-/* Runs in a vfork-style child sharing our memory: only async-signal-safe
- * calls, and _exit.  setns() changes only this task's namespaces. */
+static int
+hook_exec_fn(void *arg)
+{
+	struct hook_child *hc = arg;
+
+	/* A hook in a pid namespace runs below a waiting child of ours: if
+	 * that child is killed (timeout), the hook goes with it. */
+	if (hc->ns_pidfd >= 0)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	execve(hc->hook->path, hc->argv, hc->envp);
+	_exit(127);
+}
+
+/* Runs in a vfork-style child sharing our memory (plain hooks) or in a
+ * forked child (hooks in the container's namespaces): setns() changes only
+ * this task's namespaces.  A pid namespace holds only the children of
+ * whoever joined it, so there the hook is started one level down and its
+ * status passed up. */
 static int
 hook_child_fn(void *arg)
 {
+	static char stack2[16384] __attribute__((aligned(16)));
 	struct hook_child *hc = arg;
+	int status;
+	pid_t pid;
 
 	if (dup2(hc->stdin_fd, STDIN_FILENO) < 0)
 		_exit(126);
 	if (hc->ns_pidfd >= 0 && setns(hc->ns_pidfd, hc->ns_flags) < 0)
 		_exit(126);
-	execve(hc->hook->path, hc->argv, hc->envp);
-	_exit(127);
+	if (hc->ns_pidfd < 0 || !(hc->ns_flags & CLONE_NEWPID))
+		return hook_exec_fn(hc);
+	pid = clone(hook_exec_fn, stack2 + sizeof(stack2), CLONE_VM | CLONE_VFORK | SIGCHLD, hc);
+	if (pid < 0)
+		_exit(126);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(126);
+	if (WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
 }
 
 static int
@@ -82,6 +111,29 @@ hook_wait(const char *kind, size_t i, const struct cfg_hook *h, pid_t pid, struc
 			    WTERMSIG(status));
 }
 
+/* The state goes into the pipe before the hook starts, so nothing of
+ * ours holds the write end once it runs (it sees end of file), and a hook
+ * that never reads cannot block us. */
+static int
+state_pipe(const char *state_json, struct brig_err *err)
+{
+	size_t len = strlen(state_json);
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return brig_err_set(err, errno, "pipe for a hook's stdin");
+	if (len > 65536)
+		fcntl(p[1], F_SETPIPE_SZ, (int) len);
+	if (write(p[1], state_json, len) != (ssize_t) len) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		return brig_err_set(err, e, "write the state for a hook");
+	}
+	close(p[1]);
+	return p[0];
+}
+
 static int
 hook_run_one(const char *kind, size_t i, const struct cfg_hook *h, const char *state_json,
 	     int ns_pidfd, int ns_flags, struct brig_err *err)
@@ -97,25 +149,24 @@ hook_run_one(const char *kind, size_t i, const struct cfg_hook *h, const char *s
 		.argv = argv ? argv : default_argv,
 		.envp = envp ? envp : empty_env,
 	};
-	size_t len = strlen(state_json);
-	int p[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return brig_err_set(err, errno, "hook %s[%zu]: pipe", kind, i);
-	hc.stdin_fd = p[0];
-	pid = clone(hook_child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &hc);
-	close(p[0]);
-	if (pid < 0) {
-		close(p[1]);
+	hc.stdin_fd = state_pipe(state_json, err);
+	if (hc.stdin_fd < 0)
+		return brig_err_wrap(err, "hook %s[%zu] %s", kind, i, h->path);
+	if (ns_pidfd >= 0) {
+		/* Its own copy of us: it may wait for the hook while we keep
+		 * time for the timeout. */
+		pid = fork();
+		if (pid == 0)
+			_exit(hook_child_fn(&hc));
+	} else {
+		pid = clone(hook_child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
+			    &hc);
+	}
+	close(hc.stdin_fd);
+	if (pid < 0)
 		return brig_err_set(err, errno, "hook %s[%zu] %s: start", kind, i, h->path);
-	}
-	/* The state is far smaller than a pipe's buffer: one write, no wait
-	 * on a hook that never reads its stdin. */
-	if (write(p[1], state_json, len) < 0 && errno != EPIPE) {
-		/* the hook may have exited without reading: not an error */
-	}
-	close(p[1]);
 	return hook_wait(kind, i, h, pid, err);
 }
 

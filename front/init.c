@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #include "front/container.h"
-#include "front/hooks.h"
 #include "front/init_process.h"
 #include "lib/xalloc.h"
 
@@ -226,36 +225,6 @@ setup_namespaced(struct container *c, struct brig_err *err)
 	return setup_time_namespace(cfg, err);
 }
 
-static int
-wait_for_start(struct container *c, struct brig_err *err)
-{
-	struct sync_msg msg;
-	char b;
-	ssize_t n;
-
-	if (c->opts->run_mode)
-		return sync_expect(c->sync_fd, SYNC_GO, &msg, err);
-	close(c->sync_fd);
-	c->sync_fd = -1;
-	do
-		n = read(c->fifo_fd, &b, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		return brig_err_set(err, errno, "wait for start");
-	return 0;
-}
-
-static int
-run_start_hooks(struct container *c, const char *state_json, struct brig_err *err)
-{
-	const struct cfg_hooks *h = &c->cfg->hooks;
-
-	if (h->n_start_container == 0)
-		return 0;
-	return hooks_run("startContainer", h->start_container, h->n_start_container, state_json,
-			 -1, 0, err);
-}
-
 static void
 reset_signals(struct container *c)
 {
@@ -273,7 +242,6 @@ init_main(struct container *c)
 	struct brig_err err;
 	struct sync_msg msg;
 	int keep[2];
-	char *state_json;
 	int fd = c->init_fd;
 
 	brig_err_clear(&err);
@@ -324,12 +292,18 @@ init_main(struct container *c)
 		init_fail(c, fd, &err);
 	if (sync_send(fd, SYNC_READY, NULL) < 0 || sync_expect(fd, SYNC_COMMIT, &msg, &err) < 0)
 		_exit(1);
-	state_json = xstrdup(msg.payload);
-	if (wait_for_start(c, &err) < 0)
-		init_fail(c, c->sync_fd, &err);
-	if (run_start_hooks(c, state_json, &err) < 0)
-		init_fail(c, c->sync_fd, &err);
+	if (c->opts->run_mode) {
+		/* run: the front runs startContainer hooks, then says go. */
+		if (sync_expect(fd, SYNC_GO, &msg, &err) < 0)
+			_exit(1);
+		reset_signals(c);
+		init_process_exec(c, &err);
+		init_fail(c, fd, &err);
+	}
+	/* create: wait for start as brig-wait (see front/waiter/brig-wait.c),
+	 * not as a clone of the host's brig binary. */
+	close(fd);
 	reset_signals(c);
-	init_process_exec(c, &err);
-	init_fail(c, c->sync_fd, &err);
+	init_process_wait_and_exec(c, &err);
+	init_fail(c, -1, &err);
 }

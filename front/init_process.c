@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "front/hooks.h"
+#include "front/waiter.h"
 #include "lib/xalloc.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -261,12 +262,42 @@ init_process_setup(struct container *c, struct brig_err *err)
 	return prepare_fds(c, err);
 }
 
+/* The process's environment, plus LISTEN_FDS and LISTEN_PID=1 when brig
+ * was socket-activated (runc does the same, so the fds it preserved are
+ * recognised by the container's process). */
+static char **
+process_envp(const struct cfg_process *p)
+{
+	const char *lf = getenv("LISTEN_FDS");
+	char **envp = xcalloc(p->env.n + 3, sizeof(char *));
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->env.n; i++) {
+		if (lf != NULL && (strncmp(p->env.v[i], "LISTEN_FDS=", 11) == 0 ||
+				   strncmp(p->env.v[i], "LISTEN_PID=", 11) == 0))
+			continue;
+		envp[n++] = p->env.v[i];
+	}
+	if (lf != NULL && atoi(lf) > 0) {
+		envp[n++] = xasprintf("LISTEN_FDS=%d", atoi(lf));
+		envp[n++] = "LISTEN_PID=1";
+	}
+	return envp;
+}
+
 void
 init_process_exec(struct container *c, struct brig_err *err)
 {
 	char **argv = strv_null_terminated(&c->cfg->process.args);
-	char **envp = strv_null_terminated(&c->cfg->process.env);
 
-	execve(c->exec_path, argv, envp);
+	execve(c->exec_path, argv, process_envp(&c->cfg->process));
 	brig_err_set(err, errno, "exec: \"%s\"", c->cfg->process.args.v[0]);
+}
+
+void
+init_process_wait_and_exec(struct container *c, struct brig_err *err)
+{
+	char **argv = strv_null_terminated(&c->cfg->process.args);
+
+	waiter_exec(c->fifo_fd, c->exec_path, argv, process_envp(&c->cfg->process), err);
 }

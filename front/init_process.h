@@ -11,4 +11,8 @@ int init_process_setup(struct container *c, struct brig_err *err);
 /* execve the container's process; returns only on failure (ERR set). */
 void init_process_exec(struct container *c, struct brig_err *err);
 
+/* create: exec brig-wait, which waits for start and then execs the
+ * container's process; returns only on failure (ERR set). */
+void init_process_wait_and_exec(struct container *c, struct brig_err *err);
+
 #endif

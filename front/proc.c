@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,32 @@ proc_wait_exit(int pidfd, int timeout_ms)
 		r = poll(&p, 1, timeout_ms);
 	while (r < 0 && errno == EINTR);
 	return r > 0 ? 0 : -1;
+}
+
+int
+proc_ns_flags_differing(pid_t pid)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} kinds[] = {
+		{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },   { "pid", CLONE_NEWPID },
+		{ "net", CLONE_NEWNET },   { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },
+		{ "cgroup", CLONE_NEWCGROUP },
+	};
+	int flags = 0;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char path[64];
+		struct stat a, b;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, kinds[i].name);
+		if (stat(path, &a) < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", kinds[i].name);
+		if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+			flags |= kinds[i].flag;
+	}
+	return flags;
 }
 
 static const struct {

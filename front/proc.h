@@ -18,6 +18,10 @@ int proc_pidfd_checked(pid_t pid, uint64_t start_time);
  * TIMEOUT_MS < 0 waits forever.  Returns 0 when it exited, -1 on timeout. */
 int proc_wait_exit(int pidfd, int timeout_ms);
 
+/* The CLONE_NEW* flags of the namespaces in which PID differs from us:
+ * what a setns(pidfd, flags) must join to stand where PID stands. */
+int proc_ns_flags_differing(pid_t pid);
+
 /* Signal names: "TERM", "SIGTERM" or "15" -> 15; -1 if unknown. */
 int proc_signal_parse(const char *s);
 
