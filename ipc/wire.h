@@ -29,6 +29,14 @@ enum ipc_type {
 	IPC_REPLY = 1,        /* i32 errno, str message; fds as the request defines */
 	IPC_MOUNT_PLAN = 10,  /* struct mount_plan; fds: [pidfd of the container init] */
 	IPC_MOUNT_PIVOT = 11, /* empty; finish a plan stopped before pivot_root */
+	IPC_CGROUP_CREATE = 20, /* ipc/cgroupmsg.h; fds: [pidfd of the container init] */
+	IPC_CGROUP_UPDATE = 21, /* target + resources */
+	IPC_CGROUP_FREEZE = 22, /* target; replies once frozen */
+	IPC_CGROUP_THAW = 23,   /* target */
+	IPC_CGROUP_STATS = 24,  /* target; reply fds: [memfd with struct cg_stats] */
+	IPC_CGROUP_PIDS = 25,   /* target; reply fds: [memfd with struct cg_pids_reply] */
+	IPC_CGROUP_KILL = 26,   /* target + signal */
+	IPC_CGROUP_DELETE = 27, /* target with created_depth */
 };
 
 struct ipc_hdr {
