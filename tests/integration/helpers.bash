@@ -30,9 +30,11 @@ requires_brig() {
 	is_brig || skip "checks brig's own behaviour (RUNTIME=$RUNTIME)"
 }
 
-# rt ARGS...: the runtime under test with this test's state root.
+# rt ARGS...: the runtime under test with this test's state root.  A
+# runtime that blocks (a lock held, a hook never fed its stdin) fails the
+# test after RT_TIMEOUT seconds instead of hanging the suite.
 rt() {
-	"$RUNTIME" --root "$ROOT" "$@"
+	timeout --foreground -k 5 "${RT_TIMEOUT:-30}" "$RUNTIME" --root "$ROOT" "$@"
 }
 
 # Build the cached rootfs: static busybox with every applet as a symlink,
@@ -223,7 +225,7 @@ common_teardown() {
 	local id ok=0
 	if [ -n "${ROOT:-}" ]; then
 		for id in $(rt list -q 2>/dev/null) $(ls "$ROOT" 2>/dev/null); do
-			rt delete -f "$id" >/dev/null 2>&1 || true
+			RT_TIMEOUT=10 rt delete -f "$id" >/dev/null 2>&1 || true
 		done
 	fi
 	[ -n "${TEST_DIR:-}" ] || return 0
@@ -278,17 +280,17 @@ ct_out() {
 
 # ct_status ID: the status field of `state` (empty when state fails).
 ct_status() {
-	rt state "$1" 2>/dev/null | jq -r .status
+	RT_TIMEOUT=5 rt state "$1" 2>/dev/null | jq -r .status
 }
 
 ct_pid() {
-	rt state "$1" 2>/dev/null | jq -r .pid
+	RT_TIMEOUT=5 rt state "$1" 2>/dev/null | jq -r .pid
 }
 
 # wait_status ID STATUS: poll state for up to ~5 s.
 wait_status() {
-	local i
-	for i in $(seq 50); do
+	local end=$((SECONDS + 6))
+	while [ "$SECONDS" -lt "$end" ]; do
 		[ "$(ct_status "$1")" = "$2" ] && return 0
 		sleep 0.1
 	done

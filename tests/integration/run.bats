@@ -17,6 +17,23 @@ wait_run() {
 	wait "$RUN_PID" || status=$?
 }
 
+# ct_proc_pid COMM: wait (~5 s) for the container's process named COMM
+# (found by its root, not through state) and print its host pid.
+ct_proc_pid() {
+	local i p
+	for i in $(seq 50); do
+		for p in $(test_pids); do
+			if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$1" ]; then
+				echo "$p"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	echo "no container process $1" >&2
+	return 1
+}
+
 wait_run_out() {
 	local i
 	for i in $(seq 50); do
@@ -38,8 +55,8 @@ wait_run_out() {
 @test "run: a process killed by SIGKILL gives 137" {
 	set_args sleep 10
 	run_bg
-	wait_status "$CT" running
-	kill -KILL "$(ct_pid "$CT")"
+	pid=$(ct_proc_pid sleep)
+	kill -KILL "$pid"
 	wait_run
 	[ "$status" -eq 137 ]
 }
@@ -48,10 +65,22 @@ wait_run_out() {
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
 	set_args sleep 10
 	run_bg
-	wait_status "$CT" running
-	kill -TERM "$(ct_pid "$CT")"
+	pid=$(ct_proc_pid sleep)
+	kill -TERM "$pid"
 	wait_run
 	[ "$status" -eq 143 ]
+}
+
+@test "run: state and kill work on a foreground run's container" {
+	set_args sh -c 'trap "echo got-USR1; exit 0" USR1; echo ready; while :; do sleep 0.1; done'
+	run_bg
+	wait_run_out ready
+	[ "$(ct_status "$CT")" = running ]
+	[ "$(ct_pid "$CT")" = "$(ct_proc_pid sh)" ]
+	rt kill "$CT" USR1
+	wait_run
+	[ "$status" -eq 0 ]
+	grep -q got-USR1 "$TEST_DIR/run.out"
 }
 
 @test "run: SIGTERM to the runtime reaches the container" {
