@@ -322,6 +322,11 @@ int config_load(int bundle_dirfd, struct config **out, struct brig_err *err);
 
 void config_free(struct config *cfg);
 
+/* A linux.resources object on its own (brig update -r FILE). */
+int config_parse_resources(const char *buf, size_t len, struct cfg_resources *out,
+			   struct brig_err *err);
+void config_free_resources(struct cfg_resources *r);
+
 /* Lookups used by the rest of the front. */
 const struct cfg_namespace *config_namespace(const struct config *cfg, enum cfg_ns_type t);
 const char *config_annotation(const struct config *cfg, const char *key);

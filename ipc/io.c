@@ -209,20 +209,27 @@ ipc_reply(int sock, uint32_t request_id, int errnum, const char *message,
 }
 
 int
-ipc_call(int sock, const char *helper, uint16_t type, const void *payload, size_t len,
-	 const int *fds, uint32_t nfds, int *reply_fds, uint32_t max_reply_fds,
-	 struct brig_err *err)
+ipc_call_send(int sock, const char *helper, uint16_t type, const void *payload, size_t len,
+	      const int *fds, uint32_t nfds, uint32_t *id, struct brig_err *err)
 {
 	static uint32_t next_id = 1;
-	uint32_t id = next_id++;
+
+	*id = next_id++;
+	if (ipc_send(sock, type, *id, payload, len, fds, nfds, err) < 0)
+		return brig_err_wrap(err, "%s", helper);
+	return 0;
+}
+
+int
+ipc_call_wait(int sock, const char *helper, uint32_t id, int *reply_fds, uint32_t max_reply_fds,
+	      struct brig_err *err)
+{
 	struct ipc_msg *msg;
 	struct ipc_reader r;
 	int32_t errnum = 0;
 	char *text = NULL;
 	int ret;
 
-	if (ipc_send(sock, type, id, payload, len, fds, nfds, err) < 0)
-		return brig_err_wrap(err, "%s", helper);
 	msg = malloc(sizeof(*msg));
 	if (msg == NULL)
 		return brig_err_set(err, ENOMEM, "%s", helper);
@@ -243,7 +250,8 @@ ipc_call(int sock, const char *helper, uint16_t type, const void *payload, size_
 	ipc_reader_init(&r, msg->payload, msg->hdr.payload_len);
 	ipc_get_i32(&r, &errnum);
 	ipc_get_str(&r, &text, false);
-	if (ipc_reader_end(&r) < 0 || msg->nfds > max_reply_fds) {
+	if (ipc_reader_end(&r) < 0 || msg->nfds > max_reply_fds ||
+	    (errnum != 0 && msg->nfds > 0)) {
 		ipc_msg_close_fds(msg);
 		free(text);
 		free(msg);
@@ -262,4 +270,16 @@ ipc_call(int sock, const char *helper, uint16_t type, const void *payload, size_
 	}
 	free(text);
 	return 0;
+}
+
+int
+ipc_call(int sock, const char *helper, uint16_t type, const void *payload, size_t len,
+	 const int *fds, uint32_t nfds, int *reply_fds, uint32_t max_reply_fds,
+	 struct brig_err *err)
+{
+	uint32_t id;
+
+	if (ipc_call_send(sock, helper, type, payload, len, fds, nfds, &id, err) < 0)
+		return -1;
+	return ipc_call_wait(sock, helper, id, reply_fds, max_reply_fds, err);
 }

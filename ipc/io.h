@@ -39,4 +39,11 @@ int ipc_call(int sock, const char *helper, uint16_t type, const void *payload,
 	     size_t len, const int *fds, uint32_t nfds, int *reply_fds,
 	     uint32_t max_reply_fds, struct brig_err *err);
 
+/* The two halves of ipc_call, so the front can have several helpers at
+ * work at once: send now, collect the reply of request ID later. */
+int ipc_call_send(int sock, const char *helper, uint16_t type, const void *payload, size_t len,
+		  const int *fds, uint32_t nfds, uint32_t *id, struct brig_err *err);
+int ipc_call_wait(int sock, const char *helper, uint32_t id, int *reply_fds,
+		  uint32_t max_reply_fds, struct brig_err *err);
+
 #endif

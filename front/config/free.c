@@ -78,8 +78,8 @@ cfg_hooks_free(struct cfg_hooks *h)
 	free_hook_list(h->poststop, h->n_poststop);
 }
 
-static void
-free_resources(struct cfg_resources *r)
+void
+config_free_resources(struct cfg_resources *r)
 {
 	for (size_t i = 0; i < r->n_devices; i++)
 		free(r->devices[i].access);
@@ -129,7 +129,7 @@ cfg_linux_free(struct cfg_linux *l)
 		free(l->sysctl[i].value);
 	}
 	free(l->sysctl);
-	free_resources(&l->resources);
+	config_free_resources(&l->resources);
 	free(l->cgroups_path);
 	for (size_t i = 0; i < l->n_devices; i++)
 		free(l->devices[i].path);

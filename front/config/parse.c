@@ -186,6 +186,27 @@ config_parse(const char *buf, size_t len, struct config **out, struct brig_err *
 	return 0;
 }
 
+int
+config_parse_resources(const char *buf, size_t len, struct cfg_resources *out,
+		       struct brig_err *err)
+{
+	cleanup_tree yajl_val doc = NULL;
+	struct cfgp p = {.err = err};
+	char ebuf[256] = "";
+
+	memset(out, 0, sizeof(*out));
+	if (buf == NULL || strnlen(buf, len) != len)
+		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
+	doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
+	if (doc == NULL)
+		return syntax_error(err, ebuf);
+	if (cfgp_resources(&p, doc, out) < 0) {
+		config_free_resources(out);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 read_all(int fd, char **bufp, size_t *lenp, struct brig_err *err)
 {
