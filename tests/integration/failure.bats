@@ -70,6 +70,16 @@ create_fails() {
 	create_fails
 }
 
+@test "a uid that cannot be set ((uid_t)-1 means \"unchanged\" to setresuid)" {
+	update_config '.process.user.uid = 4294967295'
+	create_fails
+}
+
+@test "a gid that cannot be set" {
+	update_config '.process.user.gid = 4294967295'
+	create_fails
+}
+
 @test "a user whose groups cannot be set (more than NGROUPS_MAX)" {
 	update_config '.process.user.additionalGids = [range(70000)]'
 	create_fails
