@@ -1,0 +1,44 @@
+/* caps.c - the capabilities brig-cgroup keeps.
+ *
+ * Kept in the effective, permitted and bounding sets:
+ *   CAP_DAC_OVERRIDE  write cgroup files and make cgroup directories that
+ *                     root does not own (a cgroup delegated to a user);
+ *   CAP_SYS_ADMIN     load a BPF_CGROUP_DEVICE program (bpf_capable() on
+ *                     kernels without CAP_BPF) and query, attach and
+ *                     detach programs on a cgroup;
+ *   CAP_BPF           the same on kernels that know it;
+ *   CAP_NET_ADMIN     older kernels ask it of BPF_PROG_ATTACH;
+ *   CAP_KILL          IPC_CGROUP_KILL signals processes of any uid.
+ * Not kept: CAP_SYS_PTRACE (the pidfd is read through our own
+ * /proc/self/fdinfo, no access to the target is needed), CAP_FOWNER,
+ * CAP_CHOWN, CAP_SETUID (nothing is chowned or changed hands), CAP_SYS_NICE
+ * (cpu.rt_* are plain file writes).  Moving a process into a cgroup needs
+ * euid 0 (v1) or write access to cgroup.procs (v2), not a capability.
+ */
+#include "helpers/cgroup/cgroup.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+int
+cg_caps_init(struct brig_err *err)
+{
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
+		return 0; /* nothing to drop; requests fail with EPERM */
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+	                  CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_KILL, -1) != 0)
+		return brig_err_set(err, EPERM, "cannot drop capabilities");
+	/* CAP_BPF: a libcap-ng that does not know it refuses; CAP_SYS_ADMIN
+	 * covers the same operations then. */
+	(void) capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+	                    CAP_BPF);
+	if (capng_apply(CAPNG_SELECT_BOTH) != 0)
+		return brig_err_set(err, EPERM, "cannot drop capabilities");
+	return 0;
+}

@@ -1,0 +1,237 @@
+/* main.c - brig-cgroup: the container's cgroup, from create to delete.
+ *
+ * Started by brig with its socket as fd 3; serves the IPC_CGROUP_*
+ * requests of ipc/cgroupmsg.h until brig closes the socket.  Every
+ * request names the cgroup again (struct cg_target): nothing is kept
+ * between requests, and each one is decoded, checked field by field
+ * (cgmsg_check) and resolved afresh under the host's cgroup mounts.
+ *
+ * Privilege (caps.c): root's uid with CAP_DAC_OVERRIDE, CAP_SYS_ADMIN,
+ * CAP_BPF, CAP_NET_ADMIN and CAP_KILL; everything written is a file in
+ * the container's own cgroup or a cgroup.subtree_control on its path.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers/cgroup/cgroup.h"
+#include "ipc/helper.h"
+#include "ipc/wire.h"
+#include "lib/cleanup.h"
+
+#define NAME "brig-cgroup"
+
+/* A decoded and checked request, with the layout resolved for it. */
+struct call {
+	struct cg_request req;
+	struct cg_layout l;
+};
+
+static void
+call_free(struct call *c)
+{
+	cgmsg_free(&c->req);
+	cg_layout_free(&c->l);
+}
+
+static int
+prepare(struct ipc_msg *msg, struct call *c, bool create, struct brig_err *err)
+{
+	struct ipc_reader r;
+	uint16_t type = msg->hdr.type;
+
+	memset(c, 0, sizeof(*c));
+	ipc_reader_init(&r, msg->payload, msg->hdr.payload_len);
+	if (cgmsg_decode(&r, type, &c->req, err) < 0 || cgmsg_check(type, &c->req, err) < 0)
+		return -1;
+	if (type == IPC_CGROUP_CREATE && cg_verify_pidfd(msg->fds[0], err) < 0)
+		return -1;
+	if (cg_layout_load(&c->l, err) < 0)
+		return -1;
+	return cg_layout_open(&c->l, &c->req.target, create, err);
+}
+
+static int
+reply_with(struct helper_reply *reply, struct ipc_writer *w)
+{
+	int fd = cgmsg_reply_memfd(w, &reply->err);
+
+	ipc_writer_free(w);
+	if (fd < 0)
+		return -1;
+	reply->fds[0] = fd;
+	reply->nfds = 1;
+	return 0;
+}
+
+static uint32_t
+created_depth(const struct cg_layout *l)
+{
+	uint32_t d = 0;
+
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->h[i].created > d)
+			d = l->h[i].created;
+	return d;
+}
+
+/* IPC_CGROUP_CREATE: make the cgroup in every hierarchy, write the
+ * resources, move the init in.  Anything made is removed on failure. */
+static int
+handle_create(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	struct ipc_writer w;
+	struct cg_created out;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, true, &reply->err);
+	if (ret == 0)
+		ret = cg_apply(&c.l, &c.req.res, true, &reply->err);
+	if (ret == 0)
+		ret = cg_attach(&c.l, msg->fds[0], &reply->err);
+	out.depth = created_depth(&c.l);
+	if (ret < 0) {
+		struct brig_err ignored;
+		cg_layout_remove(&c.l, 0, &ignored);
+		call_free(&c);
+		return -1;
+	}
+	call_free(&c);
+	ipc_writer_init(&w);
+	cgmsg_encode_created(&w, &out);
+	return reply_with(reply, &w);
+}
+
+/* IPC_CGROUP_UPDATE: write the resources again; nothing is created. */
+static int
+handle_update(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret == 0)
+		ret = cg_apply(&c.l, &c.req.res, false, &reply->err);
+	call_free(&c);
+	return ret;
+}
+
+static int
+handle_freeze(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret == 0)
+		ret = cg_freeze(&c.l, msg->hdr.type == IPC_CGROUP_FREEZE, &reply->err);
+	call_free(&c);
+	return ret;
+}
+
+static int
+handle_stats(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	struct cg_stats s;
+	struct ipc_writer w;
+	int ret;
+
+	(void) state;
+	memset(&s, 0, sizeof(s));
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret == 0)
+		ret = cg_stats(&c.l, &s, &reply->err);
+	call_free(&c);
+	if (ret < 0) {
+		cgmsg_stats_free(&s);
+		return -1;
+	}
+	ipc_writer_init(&w);
+	cgmsg_encode_stats(&w, &s);
+	cgmsg_stats_free(&s);
+	return reply_with(reply, &w);
+}
+
+static int
+handle_pids(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	struct cg_pids_reply p = {0};
+	struct ipc_writer w;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret == 0)
+		ret = cg_pids(&c.l, &p, &reply->err);
+	call_free(&c);
+	if (ret < 0) {
+		cgmsg_pids_free(&p);
+		return -1;
+	}
+	ipc_writer_init(&w);
+	cgmsg_encode_pids(&w, &p);
+	cgmsg_pids_free(&p);
+	return reply_with(reply, &w);
+}
+
+static int
+handle_kill(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret == 0)
+		ret = cg_kill(&c.l, (int) c.req.signal, &reply->err);
+	call_free(&c);
+	return ret;
+}
+
+/* IPC_CGROUP_DELETE: rmdir what CREATE made (created_depth levels); a
+ * cgroup already gone is no error, a joined one (depth 0) stays. */
+static int
+handle_delete(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct call c;
+	int ret;
+
+	(void) state;
+	ret = prepare(msg, &c, false, &reply->err);
+	if (ret < 0 && reply->err.errnum == ENOENT && c.l.ncomp > 0) {
+		brig_err_clear(&reply->err);
+		ret = 0;
+	} else if (ret == 0) {
+		ret = cg_layout_remove(&c.l, c.req.target.created_depth, &reply->err);
+	}
+	call_free(&c);
+	return ret;
+}
+
+static const struct helper_op ops[] = {
+    {IPC_CGROUP_CREATE, 1, handle_create}, {IPC_CGROUP_UPDATE, 0, handle_update},
+    {IPC_CGROUP_FREEZE, 0, handle_freeze}, {IPC_CGROUP_THAW, 0, handle_freeze},
+    {IPC_CGROUP_STATS, 0, handle_stats},   {IPC_CGROUP_PIDS, 0, handle_pids},
+    {IPC_CGROUP_KILL, 0, handle_kill},     {IPC_CGROUP_DELETE, 0, handle_delete},
+};
+
+int
+main(void)
+{
+	struct brig_err err;
+
+	helper_harden(NAME);
+	if (cg_caps_init(&err) < 0) {
+		fprintf(stderr, NAME ": %s\n", err.msg);
+		return 2;
+	}
+	/* Hold on to SIGPIPE's default: a dead front ends us. */
+	return helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), NULL);
+}
