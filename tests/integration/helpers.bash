@@ -266,7 +266,8 @@ brig_run() {
 # and ID.err so bats does not wait for the container to close them.
 create_ct() {
 	local id=${*: -1}
-	rt create --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err"
+	# fd 3 is bats' own output: a container holding it would stall bats.
+	rt create --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err" 3>&-
 }
 
 # ct_err ID / ct_out ID: what create_ct captured.

@@ -7,7 +7,7 @@ load helpers
 # the runtime's pid in $RUN_PID.
 run_bg() {
 	# Not through rt(): $! must be the runtime itself, not a subshell.
-	"$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$@" "$CT" </dev/null >"$TEST_DIR/run.out" 2>&1 &
+	"$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$@" "$CT" </dev/null >"$TEST_DIR/run.out" 2>&1 3>&- &
 	RUN_PID=$!
 }
 
