@@ -37,6 +37,7 @@ enum ipc_type {
 	IPC_CGROUP_PIDS = 25,   /* target; reply fds: [memfd with struct cg_pids_reply] */
 	IPC_CGROUP_KILL = 26,   /* target + signal */
 	IPC_CGROUP_DELETE = 27, /* target with created_depth */
+	IPC_SECCOMP_COMPILE = 40, /* ipc/seccompmsg.h; reply fds: [memfd with the BPF program] */
 };
 
 struct ipc_hdr {
