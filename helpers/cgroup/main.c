@@ -7,7 +7,7 @@
  * (cgmsg_check) and resolved afresh under the host's cgroup mounts.
  *
  * Privilege (caps.c): root's uid with CAP_DAC_OVERRIDE, CAP_SYS_ADMIN,
- * CAP_BPF, CAP_NET_ADMIN and CAP_KILL; everything written is a file in
+ * CAP_BPF, CAP_NET_ADMIN, CAP_KILL and CAP_SYS_NICE; everything written is a file in
  * the container's own cgroup or a cgroup.subtree_control on its path.
  */
 #include <errno.h>
