@@ -14,6 +14,7 @@
 #include "helpers/cgroup/cgroup.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,9 @@ emit_jne(struct prog *p, uint8_t reg, int32_t imm, unsigned *pending, unsigned *
 	emit(p, BPF_JMP | BPF_JNE | BPF_K, reg, 0, 0, imm);
 }
 
-static void
+/* Returns true when the rule matches every access: what follows it would
+ * be unreachable, which the verifier refuses. */
+static bool
 emit_rule(struct prog *p, const struct cg_device_rule *d)
 {
 	unsigned pending[4], np = 0;
@@ -77,6 +80,7 @@ emit_rule(struct prog *p, const struct cg_device_rule *d)
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	for (unsigned i = 0; i < np; i++)
 		p->insn[pending[i]].off = (int16_t) (p->n - pending[i] - 1);
+	return np == 0;
 }
 
 /* Build the program for RULES into P (P->insn has MAX_INSNS entries). */
@@ -91,7 +95,8 @@ build(struct prog *p, const struct cg_device_rule *rules, uint32_t n)
 	emit(p, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0);
 	emit(p, BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0);
 	for (uint32_t i = n; i-- > 0;)
-		emit_rule(p, &rules[i]);
+		if (emit_rule(p, &rules[i]))
+			return;
 	emit(p, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }

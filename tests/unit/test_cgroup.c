@@ -123,7 +123,7 @@ static bool
 refused(const char *path, const char *id, uint32_t flags)
 {
 	struct cg_request in = {0}, out;
-	struct brig_err err;
+	struct brig_err err = {0};
 	bool r;
 
 	in.target.path = (char *) path;
@@ -138,7 +138,7 @@ static void
 test_codec(void)
 {
 	struct cg_request in = {0}, out;
-	struct brig_err err;
+	struct brig_err err = {0};
 	struct cg_kv kv = {"cgroup.procs", "1"};
 
 	in.target.path = leaf;
@@ -187,7 +187,7 @@ static struct ipc_helper helper;
 static bool
 start_helper(void)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 
 	if (ipc_helper_spawn(&helper, helper_dir, "brig-cgroup", &err) < 0) {
 		fprintf(stderr, "spawn: %s\n", err.msg);
@@ -314,7 +314,7 @@ in_cgroup(pid_t pid, const char *needle)
 static void
 test_create(pid_t child, int pidfd, struct cg_request *req, uint32_t *depth)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 	int rfd = -1;
 	char buf[4096], needle[160];
 	uint8_t *data = NULL;
@@ -363,7 +363,7 @@ test_create(pid_t child, int pidfd, struct cg_request *req, uint32_t *depth)
 static void
 test_update(struct cg_request *req)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 
 	memset(&req->res, 0, sizeof(req->res));
 	req->res.present = 1;
@@ -384,7 +384,7 @@ test_update(struct cg_request *req)
 static void
 test_freeze(struct cg_request *req)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 
 	ok(call(IPC_CGROUP_FREEZE, req, NULL, 0, NULL, &err) == 0, "freeze");
 	ok(file_is("freezer", "freezer.state", "FROZEN"), "freezer.state FROZEN");
@@ -395,7 +395,7 @@ test_freeze(struct cg_request *req)
 static void
 test_stats_pids(struct cg_request *req, pid_t child)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 	struct cg_stats s = {0};
 	struct cg_pids_reply p = {0};
 	struct ipc_reader r;
@@ -434,7 +434,7 @@ test_stats_pids(struct cg_request *req, pid_t child)
 static void
 test_kill_delete(struct cg_request *req, pid_t child, uint32_t depth)
 {
-	struct brig_err err;
+	struct brig_err err = {0};
 	int status = 0;
 
 	req->signal = SIGKILL;
@@ -457,7 +457,7 @@ expect_refusal(const char *name, uint16_t type, const char *path, uint32_t flags
                const struct cg_resources *res, const int *fds, uint32_t nfds, int errnum)
 {
 	struct cg_request req = {0};
-	struct brig_err err;
+	struct brig_err err = {0};
 	int ret;
 
 	if (!start_helper()) {
@@ -504,6 +504,78 @@ test_refusals(int pidfd)
 	expect_refusal("refused: update of a missing cgroup", IPC_CGROUP_UPDATE, leaf, 0, NULL, NULL,
 	               0, ENOENT);
 	close(devnull);
+}
+
+/* The v2 device filter for real: attached to a cgroup of the cgroup2 mount
+ * (which the hybrid layout has too), a child moved in tries to open
+ * device nodes.  Rules: deny all, allow c 1:5 (zero) rw, allow c 1:3
+ * (null) r only. */
+static void
+test_bpf(void)
+{
+	static struct cg_device_rule bpf_rules[3] = {
+	    {0, 'a', -1, -1, "rwm"},
+	    {1, 'c', 1, 5, "rw"},
+	    {1, 'c', 1, 3, "r"},
+	};
+	static struct cg_device_rule allow_all = {1, 'a', -1, -1, "rwm"};
+	char dir[128], pidbuf[32];
+	struct cg_hier h = {0};
+	struct brig_err err = {0};
+	int go[2], status = 0, fd;
+	pid_t child;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup/unified%s-bpf", parent);
+	if (access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) != 0 || mkdir(dir, 0755) < 0) {
+		printf("# no cgroup2 mount at /sys/fs/cgroup/unified: bpf test skipped\n");
+		return;
+	}
+	h.mnt = "unified";
+	h.v2 = true;
+	h.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ok(cg_devices_bpf(&h, bpf_rules, 3, &err) == 0, "bpf: device program loaded and attached");
+	if (err.msg[0])
+		fprintf(stderr, "# %s\n", err.msg);
+	if (pipe(go) < 0)
+		return;
+	child = fork();
+	if (child == 0) {
+		char c;
+		int r = 0;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(100);
+		if ((fd = open("/dev/zero", O_RDWR)) >= 0)
+			r |= 1, close(fd);
+		if ((fd = open("/dev/null", O_RDONLY)) >= 0)
+			r |= 2, close(fd);
+		if ((fd = open("/dev/null", O_WRONLY)) < 0 && errno == EPERM)
+			r |= 4;
+		else if (fd >= 0)
+			close(fd);
+		if ((fd = open("/dev/full", O_RDONLY)) < 0 && errno == EPERM)
+			r |= 8;
+		else if (fd >= 0)
+			close(fd);
+		_exit(r);
+	}
+	close(go[0]);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int) child);
+	fd = openat(h.dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	ok(fd >= 0 && write(fd, pidbuf, strlen(pidbuf)) > 0, "bpf: child moved in");
+	if (fd >= 0)
+		close(fd);
+	if (write(go[1], "x", 1) != 1)
+		kill(child, SIGKILL);
+	close(go[1]);
+	waitpid(child, &status, 0);
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 1), "bpf: /dev/zero rw allowed");
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 2), "bpf: /dev/null r allowed");
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 4), "bpf: /dev/null w denied");
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 8), "bpf: /dev/full denied");
+	ok(cg_devices_bpf(&h, &allow_all, 1, &err) == 0, "bpf: replaced by an allow-all program");
+	close(h.dirfd);
+	ok(rmdir(dir) == 0, "bpf: test cgroup removed");
 }
 
 static void
@@ -556,6 +628,7 @@ main(void)
 		return t_failed ? 1 : 77;
 	}
 	test_end_to_end();
+	test_bpf();
 	printf("1..%u\n", t_count);
 	return t_failed ? 1 : 0;
 }
