@@ -308,3 +308,219 @@ start_and_wait() {
 run_detached() {
 	create_ct "$1" && start_and_wait "$1"
 }
+
+# ---- cgroups (cgroups.bats) -------------------------------------------
+#
+# Containers that get a cgroup use cgroupsPath $CG_PATH, under a parent
+# $CG_PARENT that belongs to the test alone (cg_setup); cg_teardown removes
+# what is left of that parent, and nothing else, in every hierarchy.  The
+# same tests run on cgroup v1, the hybrid layout (v1 controllers plus a
+# cgroup2 tree at /sys/fs/cgroup/unified) and pure v2: cg_file finds a
+# controller's file where it lives and cg_expect maps v1 names and values
+# to v2 ones.
+
+# cg_mounts: "MOUNTPOINT TYPE OPTIONS" for each cgroup hierarchy mounted.
+cg_mounts() {
+	awk '{
+		for (i = 7; $i != "-"; i++)
+			;
+		if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
+			print $5, $(i + 1), $(i + 3)
+	}' /proc/self/mountinfo
+}
+
+# cg_v2_root: the mount point of the cgroup2 tree (pure v2 or hybrid).
+cg_v2_root() {
+	cg_mounts | awk '$2 == "cgroup2" { print $1; exit }'
+}
+
+# cg_pure_v2: /sys/fs/cgroup is one cgroup2 tree.
+cg_pure_v2() {
+	[ -f /sys/fs/cgroup/cgroup.controllers ]
+}
+
+# cg_base CONTROLLER: the root of the hierarchy that holds CONTROLLER
+# (a v1 mount with it among its options, else the cgroup2 tree when it
+# offers the controller); empty when none does.
+cg_base() {
+	local c=$1 base v2
+	base=$(cg_mounts | awk -v c="$c" '$2 == "cgroup" {
+		n = split($3, o, ",")
+		for (i = 1; i <= n; i++)
+			if (o[i] == c) { print $1; exit }
+	}')
+	if [ -n "$base" ]; then
+		echo "$base"
+		return 0
+	fi
+	v2=$(cg_v2_root)
+	if [ -n "$v2" ] && grep -qw -- "$c" "$v2/cgroup.controllers"; then
+		echo "$v2"
+	fi
+}
+
+# cg_is_v2 CONTROLLER: the controller lives on the cgroup2 tree.
+cg_is_v2() {
+	local base
+	base=$(cg_base "$1")
+	[ -n "$base" ] && [ "$base" = "$(cg_v2_root)" ]
+}
+
+# cg_has CONTROLLER: some hierarchy offers the controller.
+cg_has() {
+	[ -n "$(cg_base "$1")" ]
+}
+
+# cg_v2_name V1FILE: the cgroup2 file that holds what V1FILE holds on v1.
+cg_v2_name() {
+	case $1 in
+	memory.limit_in_bytes) echo memory.max ;;
+	memory.soft_limit_in_bytes) echo memory.low ;;
+	memory.memsw.limit_in_bytes) echo memory.swap.max ;;
+	cpu.shares) echo cpu.weight ;;
+	cpu.cfs_quota_us | cpu.cfs_period_us) echo cpu.max ;;
+	cpu.cfs_burst_us) echo cpu.max.burst ;;
+	blkio.weight) echo io.weight ;;
+	hugetlb.*.limit_in_bytes) echo "${1%.limit_in_bytes}.max" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# cg_file CONTROLLER FILE [PATH]: the file of the container's cgroup
+# ($CG_PATH, or PATH) in the hierarchy of CONTROLLER; FILE is the v1 name,
+# turned into the v2 one when the controller is on the cgroup2 tree.
+cg_file() {
+	local c=$1 f=$2 path=${3:-$CG_PATH} base
+	base=$(cg_base "$c")
+	[ -n "$base" ] || return 1
+	if cg_is_v2 "$c"; then
+		f=$(cg_v2_name "$f")
+	fi
+	echo "$base$path/$f"
+}
+
+# cg_read CONTROLLER FILE: the content of cg_file.
+cg_read() {
+	local f
+	f=$(cg_file "$1" "$2") || return 1
+	cat "$f"
+}
+
+# runc's conversions from v1 values to v2 ones.
+cg_shares_to_weight() {
+	echo $((1 + (($1 - 2) * 9999) / 262142))
+}
+
+cg_blkio_to_io_weight() {
+	echo $((1 + ($1 - 10) * 9999 / 990))
+}
+
+# cg_expect CONTROLLER V1FILE V1VALUE [V2VALUE]: the container's cgroup
+# holds V1VALUE (v1) or its v2 equivalent: V2VALUE when given, else
+# converted as runc does.  Prints what differs.
+cg_expect() {
+	local c=$1 f=$2 want=$3 file got
+	file=$(cg_file "$c" "$f") || {
+		echo "no hierarchy has controller $c" >&2
+		return 1
+	}
+	if [ ! -f "$file" ]; then
+		echo "$file: missing" >&2
+		return 1
+	fi
+	got=$(cat "$file")
+	if cg_is_v2 "$c"; then
+		if [ $# -ge 4 ]; then
+			want=$4
+		else
+			case $f in
+			cpu.shares) want=$(cg_shares_to_weight "$want") ;;
+			cpu.cfs_quota_us)
+				got=${got% *}
+				[ "$want" != -1 ] || want=max
+				;;
+			cpu.cfs_period_us) got=${got#* } ;;
+			blkio.weight) want="default $(cg_blkio_to_io_weight "$want")" ;;
+			memory.limit_in_bytes | memory.memsw.limit_in_bytes)
+				[ "$want" != -1 ] || want=max
+				;;
+			esac
+		fi
+	fi
+	if [ "$got" != "$want" ]; then
+		echo "$file: got '$got', want '$want'" >&2
+		return 1
+	fi
+}
+
+# cg_dirs [PATH]: the directories of PATH (default $CG_PATH) that exist,
+# in every hierarchy.
+cg_dirs() {
+	local path=${1:-$CG_PATH} m
+	for m in $(cg_mounts | awk '{ print $1 }'); do
+		[ -d "$m$path" ] && echo "$m$path"
+	done
+	return 0
+}
+
+# cg_gone [PATH]: no hierarchy has a directory for PATH.
+cg_gone() {
+	local left
+	left=$(cg_dirs "$@")
+	if [ -n "$left" ]; then
+		echo "cgroups left: $left" >&2
+		return 1
+	fi
+}
+
+# cg_procs [CONTROLLER]: the pids in the container's cgroup.procs
+# (pids controller by default), sorted.
+cg_procs() {
+	local f
+	f=$(cg_file "${1:-pids}" cgroup.procs) || return 1
+	sort -n "$f"
+}
+
+# cg_setup: a parent cgroup path owned by this test, and the container's
+# cgroupsPath under it.
+cg_setup() {
+	CG_PARENT=/brig-test-$BATS_ROOT_PID-$BATS_SUITE_TEST_NUMBER
+	CG_PATH=$CG_PARENT/$CT
+	update_config '.linux.cgroupsPath = $p' --arg p "$CG_PATH"
+}
+
+# cg_remove DIR: thaw, kill and remove DIR and what is under it (deepest
+# first).  Only called on this test's own parent.
+cg_remove() {
+	local d pid
+	find "$1" -depth -type d 2>/dev/null | while read -r d; do
+		[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
+		[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
+		for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -9 "$pid" 2>/dev/null || true
+		done
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+	done
+}
+
+# cg_teardown: after common_teardown has deleted the test's containers,
+# fail if the container's cgroup is left anywhere, and remove the test's
+# parent in every hierarchy.
+cg_teardown() {
+	local ok=0 d
+	[ -n "${CG_PARENT:-}" ] || return 0
+	if ! cg_gone "$CG_PATH"; then
+		ok=1
+	fi
+	for d in $(cg_dirs "$CG_PARENT"); do
+		cg_remove "$d"
+	done
+	if [ -n "$(cg_dirs "$CG_PARENT")" ]; then
+		echo "teardown: could not remove $(cg_dirs "$CG_PARENT")" >&2
+		ok=1
+	fi
+	return "$ok"
+}
