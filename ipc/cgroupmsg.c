@@ -220,8 +220,8 @@ decode_blkio(struct ipc_reader *r, struct cg_blkio *b)
 	ipc_get_u32(r, &b->has);
 	ipc_get_u32(r, &b->weight);
 	ipc_get_u32(r, &b->leaf_weight);
-	b->weight_device = get_array(r, &b->n_weight_device, CGMSG_MAX_LIST,
-	                             sizeof(*b->weight_device));
+	b->weight_device =
+	    get_array(r, &b->n_weight_device, CGMSG_MAX_LIST, sizeof(*b->weight_device));
 	for (uint32_t i = 0; i < b->n_weight_device && !r->bad; i++) {
 		struct cg_weight_device *d = &b->weight_device[i];
 		get_i64(r, &d->major);
@@ -232,8 +232,8 @@ decode_blkio(struct ipc_reader *r, struct cg_blkio *b)
 		ipc_get_u32(r, &d->leaf_weight);
 	}
 	for (int k = 0; k < 4 && !r->bad; k++) {
-		b->throttle[k] = get_array(r, &b->n_throttle[k], CGMSG_MAX_LIST,
-		                           sizeof(*b->throttle[k]));
+		b->throttle[k] =
+		    get_array(r, &b->n_throttle[k], CGMSG_MAX_LIST, sizeof(*b->throttle[k]));
 		for (uint32_t i = 0; i < b->n_throttle[k] && !r->bad; i++) {
 			get_i64(r, &b->throttle[k][i].major);
 			get_i64(r, &b->throttle[k][i].minor);
@@ -270,8 +270,8 @@ decode_resources(struct ipc_reader *r, struct cg_resources *res)
 	ipc_get_u32(r, &res->class_id);
 	if (r->bad)
 		return;
-	res->priorities = get_array(r, &res->n_priorities, CGMSG_MAX_LIST,
-	                            sizeof(*res->priorities));
+	res->priorities =
+	    get_array(r, &res->n_priorities, CGMSG_MAX_LIST, sizeof(*res->priorities));
 	for (uint32_t i = 0; i < res->n_priorities && !r->bad; i++) {
 		ipc_get_str(r, &res->priorities[i].name, false);
 		ipc_get_u32(r, &res->priorities[i].priority);
@@ -352,7 +352,8 @@ check_path(const char *path, struct brig_err *err)
 		size_t n = slash ? (size_t) (slash - p) : strlen(p);
 		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
 			return brig_err_set(err, EINVAL,
-			                    "cgroupsPath \"%s\": empty, \".\" or \"..\" component", path);
+			                    "cgroupsPath \"%s\": empty, \".\" or \"..\" component",
+			                    path);
 		if (n > 255)
 			return brig_err_set(err, ENAMETOOLONG, "cgroupsPath \"%s\"", path);
 		if (++depth > CGMSG_MAX_DEPTH)
@@ -403,13 +404,15 @@ check_devices(const struct cg_resources *r, struct brig_err *err)
 	for (uint32_t i = 0; i < r->n_devices; i++) {
 		const struct cg_device_rule *d = &r->devices[i];
 		if (d->allow > 1 || (d->type != 'a' && d->type != 'b' && d->type != 'c'))
-			return brig_err_set(err, EINVAL, "linux.resources.devices[%u]: bad type", i);
+			return brig_err_set(err, EINVAL, "linux.resources.devices[%u]: bad type",
+			                    i);
 		if (d->major < -1 || d->minor < -1 || d->major > 0xfffffff || d->minor > 0xfffffff)
-			return brig_err_set(err, EINVAL, "linux.resources.devices[%u]: bad number", i);
+			return brig_err_set(err, EINVAL, "linux.resources.devices[%u]: bad number",
+			                    i);
 		if (d->access[0] == '\0' || strspn(d->access, "rwm") != strlen(d->access) ||
 		    strlen(d->access) > 3)
-			return brig_err_set(err, EINVAL, "linux.resources.devices[%u].access \"%s\"",
-			                    i, d->access);
+			return brig_err_set(
+			    err, EINVAL, "linux.resources.devices[%u].access \"%s\"", i, d->access);
 	}
 	return 0;
 }
@@ -425,9 +428,8 @@ check_dev_number(const char *what, uint32_t i, int64_t major, int64_t minor, str
 static int
 check_blkio(const struct cg_blkio *b, struct brig_err *err)
 {
-	static const char *const names[4] = {
-	    "throttleReadBpsDevice", "throttleWriteBpsDevice",
-	    "throttleReadIOPSDevice", "throttleWriteIOPSDevice"};
+	static const char *const names[4] = {"throttleReadBpsDevice", "throttleWriteBpsDevice",
+	                                     "throttleReadIOPSDevice", "throttleWriteIOPSDevice"};
 
 	if ((b->has & CGB_WEIGHT) && (b->weight < 10 || b->weight > 1000))
 		return brig_err_set(err, EINVAL, "linux.resources.blockIO.weight %u", b->weight);
@@ -436,8 +438,8 @@ check_blkio(const struct cg_blkio *b, struct brig_err *err)
 		                    b->leaf_weight);
 	for (uint32_t i = 0; i < b->n_weight_device; i++) {
 		const struct cg_weight_device *d = &b->weight_device[i];
-		if (check_dev_number("linux.resources.blockIO.weightDevice", i, d->major,
-		                     d->minor, err) < 0)
+		if (check_dev_number("linux.resources.blockIO.weightDevice", i, d->major, d->minor,
+		                     err) < 0)
 			return -1;
 		if ((d->has_weight && (d->weight < 10 || d->weight > 1000)) ||
 		    (d->has_leaf_weight && (d->leaf_weight < 10 || d->leaf_weight > 1000)))
@@ -472,8 +474,9 @@ check_lists(const struct cg_resources *r, struct brig_err *err)
 		if (check_word("linux.resources.unified key", k, "._", err) < 0)
 			return -1;
 		if (dot == NULL || dot == k || dot[1] == '\0' || strncmp(k, "cgroup.", 7) == 0)
-			return brig_err_set(err, EINVAL,
-			                    "linux.resources.unified: key \"%s\": not a controller file", k);
+			return brig_err_set(
+			    err, EINVAL,
+			    "linux.resources.unified: key \"%s\": not a controller file", k);
 	}
 	return 0;
 }
@@ -497,10 +500,13 @@ check_resources(const struct cg_resources *r, struct brig_err *err)
 		return brig_err_set(err, EINVAL, "linux.resources.cpu.period %llu",
 		                    (unsigned long long) c->period);
 	if ((c->has & CGC_IDLE) && c->idle != 0 && c->idle != 1)
-		return brig_err_set(err, EINVAL, "linux.resources.cpu.idle %lld", (long long) c->idle);
-	if (c->cpus != NULL && c->cpus[0] != '\0' && check_word("linux.resources.cpu.cpus", c->cpus, ",-", err) < 0)
+		return brig_err_set(err, EINVAL, "linux.resources.cpu.idle %lld",
+		                    (long long) c->idle);
+	if (c->cpus != NULL && c->cpus[0] != '\0' &&
+	    check_word("linux.resources.cpu.cpus", c->cpus, ",-", err) < 0)
 		return -1;
-	if (c->mems != NULL && c->mems[0] != '\0' && check_word("linux.resources.cpu.mems", c->mems, ",-", err) < 0)
+	if (c->mems != NULL && c->mems[0] != '\0' &&
+	    check_word("linux.resources.cpu.mems", c->mems, ",-", err) < 0)
 		return -1;
 	if (check_devices(r, err) < 0 || check_blkio(&r->blkio, err) < 0)
 		return -1;
@@ -800,7 +806,8 @@ cgmsg_read_reply(int fd, uint8_t **buf, uint32_t *len, struct brig_err *err)
 			continue;
 		if (n <= 0) {
 			free(b);
-			return brig_err_set(err, n < 0 ? errno : EBADMSG, "brig-cgroup reply: short read");
+			return brig_err_set(err, n < 0 ? errno : EBADMSG,
+			                    "brig-cgroup reply: short read");
 		}
 		off += (size_t) n;
 	}

@@ -45,8 +45,8 @@ struct cg_target {
 	 * NULL means runc's default "/<id>".  No "..", "." or empty
 	 * components, at most CGMSG_MAX_DEPTH of them. */
 	char *path;
-	char *id;              /* container id: [A-Za-z0-9_+.-], no "." or ".." */
-	uint32_t flags;        /* CGT_* */
+	char *id;               /* container id: [A-Za-z0-9_+.-], no "." or ".." */
+	uint32_t flags;         /* CGT_* */
 	uint32_t created_depth; /* DELETE only: struct cg_created.depth of CREATE */
 };
 
@@ -55,10 +55,10 @@ struct cg_target {
 /* ---- linux.resources ---- */
 
 struct cg_device_rule {
-	uint32_t allow;      /* 1 allow, 0 deny */
-	uint32_t type;       /* 'a', 'c' or 'b' */
+	uint32_t allow;       /* 1 allow, 0 deny */
+	uint32_t type;        /* 'a', 'c' or 'b' */
 	int64_t major, minor; /* -1: wildcard */
-	char *access;        /* non-empty subset of "rwm" */
+	char *access;         /* non-empty subset of "rwm" */
 };
 
 /* cg_memory.has */
@@ -75,8 +75,8 @@ struct cg_device_rule {
 
 struct cg_memory {
 	uint32_t has;
-	int64_t limit, reservation, swap, kernel, kernel_tcp; /* bytes; -1 unlimited */
-	uint64_t swappiness;                                  /* 0..100 */
+	int64_t limit, reservation, swap, kernel, kernel_tcp;            /* bytes; -1 unlimited */
+	uint64_t swappiness;                                             /* 0..100 */
 	uint32_t disable_oom_killer, use_hierarchy, check_before_update; /* 0/1 */
 };
 
@@ -98,7 +98,7 @@ struct cg_cpu {
 };
 
 struct cg_pids {
-	uint32_t has; /* 1: limit given */
+	uint32_t has;  /* 1: limit given */
 	int64_t limit; /* <= 0: unlimited ("max"), as runc */
 };
 
@@ -186,8 +186,7 @@ struct cg_request {
 /* Encode REQ as the payload of a request of TYPE (an IPC_CGROUP_*). */
 void cgmsg_encode(struct ipc_writer *w, uint16_t type, const struct cg_request *req);
 /* Decode into REQ (zeroed by the caller); on failure REQ is freed. */
-int cgmsg_decode(struct ipc_reader *r, uint16_t type, struct cg_request *req,
-                 struct brig_err *err);
+int cgmsg_decode(struct ipc_reader *r, uint16_t type, struct cg_request *req, struct brig_err *err);
 /* The helper's check of every field; the front's validation does not count. */
 int cgmsg_check(uint16_t type, const struct cg_request *req, struct brig_err *err);
 void cgmsg_free(struct cg_request *req);
@@ -232,7 +231,7 @@ struct cg_stats {
 	struct cg_mem_usage mem, swap, kernel, kernel_tcp;
 	uint64_t mem_cache;
 	uint32_t n_mem_raw;
-	struct cg_stat_kv *mem_raw; /* memory.stat, as runc's "raw" */
+	struct cg_stat_kv *mem_raw;    /* memory.stat, as runc's "raw" */
 	uint64_t oom_events, oom_kill; /* memory.events oom / oom_kill (v1: oom_control) */
 	/* pids */
 	uint64_t pids_current, pids_limit; /* limit 0: "max" */

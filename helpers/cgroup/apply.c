@@ -58,8 +58,9 @@ memory_v1(struct cg_hier *h, const struct cg_memory *m, struct brig_err *err)
 
 	if (limit == -1 && swap == 0 && have_memsw)
 		swap = -1;
-	if (limit != 0 && swap != 0 && (swap == -1 || (cg_read_u64(h, "memory.limit_in_bytes", &cur) == 0 &&
-	                                               cur < (uint64_t) swap))) {
+	if (limit != 0 && swap != 0 &&
+	    (swap == -1 ||
+	     (cg_read_u64(h, "memory.limit_in_bytes", &cur) == 0 && cur < (uint64_t) swap))) {
 		if (write_i64(h, "memory.memsw.limit_in_bytes", swap, err) < 0 ||
 		    write_i64(h, "memory.limit_in_bytes", limit, err) < 0)
 			return -1;
@@ -69,9 +70,11 @@ memory_v1(struct cg_hier *h, const struct cg_memory *m, struct brig_err *err)
 		if (swap != 0 && write_i64(h, "memory.memsw.limit_in_bytes", swap, err) < 0)
 			return -1;
 	}
-	if ((m->has & CGM_RESERVATION) && write_i64(h, "memory.soft_limit_in_bytes", m->reservation, err) < 0)
+	if ((m->has & CGM_RESERVATION) &&
+	    write_i64(h, "memory.soft_limit_in_bytes", m->reservation, err) < 0)
 		return -1;
-	if ((m->has & CGM_KERNEL_TCP) && write_i64(h, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
+	if ((m->has & CGM_KERNEL_TCP) &&
+	    write_i64(h, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
 		return -1;
 	if ((m->has & CGM_SWAPPINESS) && write_u64(h, "memory.swappiness", m->swappiness, err) < 0)
 		return -1;
@@ -92,9 +95,9 @@ memory_v2(struct cg_hier *h, const struct cg_memory *m, struct brig_err *err)
 	int64_t v2swap = 0;
 
 	if (cg_swap_to_v2(swap, limit, &v2swap) < 0)
-		return brig_err_set(err, EINVAL, "linux.resources.memory.swap %" PRId64 ": %s", swap,
-		                    errno == ERANGE ? "below memory.limit"
-		                                    : "a swap limit needs a memory limit");
+		return brig_err_set(
+		    err, EINVAL, "linux.resources.memory.swap %" PRId64 ": %s", swap,
+		    errno == ERANGE ? "below memory.limit" : "a swap limit needs a memory limit");
 	/* swap first: memory.max alone must never leave swap unlimited. */
 	if (v2swap != 0 && write_i64(h, "memory.swap.max", v2swap, err) < 0)
 		return -1;
@@ -120,11 +123,13 @@ memory(struct cg_layout *l, const struct cg_memory *m, struct brig_err *err)
 	if ((m->has & CGM_CHECK_BEFORE_UPDATE) && m->check_before_update && (m->has & CGM_LIMIT) &&
 	    m->limit > 0) {
 		uint64_t usage = 0;
-		if (cg_read_u64(h, h->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) == 0 &&
+		if (cg_read_u64(h, h->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) ==
+		        0 &&
 		    usage > (uint64_t) m->limit)
 			return brig_err_set(err, EBUSY,
 			                    "linux.resources.memory.limit %" PRId64
-			                    ": below the current usage %" PRIu64, m->limit, usage);
+			                    ": below the current usage %" PRIu64,
+			                    m->limit, usage);
 	}
 	if (h->v2 ? memory_v2(h, m, err) : memory_v1(h, m, err))
 		return brig_err_wrap(err, "linux.resources.memory");
@@ -136,7 +141,8 @@ cpu_v1(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
 {
 	if ((c->has & CGC_SHARES) && write_u64(h, "cpu.shares", c->shares, err) < 0)
 		return -1;
-	if ((c->has & CGC_PERIOD) && c->period && write_u64(h, "cpu.cfs_period_us", c->period, err) < 0)
+	if ((c->has & CGC_PERIOD) && c->period &&
+	    write_u64(h, "cpu.cfs_period_us", c->period, err) < 0)
 		return -1;
 	if ((c->has & CGC_QUOTA) && c->quota && write_i64(h, "cpu.cfs_quota_us", c->quota, err) < 0)
 		return -1;
@@ -157,8 +163,10 @@ cpu_v1(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
 static int
 cpu_v2(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
 {
-	if ((c->has & (CGC_RT_PERIOD | CGC_RT_RUNTIME)) && (c->realtime_period || c->realtime_runtime))
-		return brig_err_set(err, ENOTSUP, "realtimeRuntime/realtimePeriod: not supported on cgroup v2");
+	if ((c->has & (CGC_RT_PERIOD | CGC_RT_RUNTIME)) &&
+	    (c->realtime_period || c->realtime_runtime))
+		return brig_err_set(err, ENOTSUP,
+		                    "realtimeRuntime/realtimePeriod: not supported on cgroup v2");
 	if ((c->has & CGC_IDLE) && write_i64(h, "cpu.idle", c->idle, err) < 0)
 		return -1;
 	if ((c->has & CGC_SHARES) && c->shares &&
@@ -288,7 +296,8 @@ enable_v2(struct cg_layout *l, struct brig_err *err)
 		for (size_t i = 0; i < sizeof(v2_names) / sizeof(v2_names[0]); i++) {
 			struct cg_hier tmp = *h;
 			char word[32];
-			if (!(h->ctrls & v2_names[i].bit) || (!l->pure_v2 && cg_find(l, v2_names[i].bit) != h))
+			if (!(h->ctrls & v2_names[i].bit) ||
+			    (!l->pure_v2 && cg_find(l, v2_names[i].bit) != h))
 				continue;
 			if (has_word(cur, v2_names[i].name))
 				continue;
@@ -310,7 +319,8 @@ cg_apply(struct cg_layout *l, const struct cg_resources *r, bool create, struct 
 		return -1;
 	if (!r->present)
 		return 0;
-	if (memory(l, &r->memory, err) < 0 || cpu(l, &r->cpu, err) < 0 || pids(l, &r->pids, err) < 0)
+	if (memory(l, &r->memory, err) < 0 || cpu(l, &r->cpu, err) < 0 ||
+	    pids(l, &r->pids, err) < 0)
 		return -1;
 	if (cg_apply_blkio(l, r, err) < 0 || cg_apply_misc(l, r, err) < 0)
 		return -1;

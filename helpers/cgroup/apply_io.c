@@ -33,7 +33,8 @@ blkio_v1(struct cg_hier *h, const struct cg_blkio *b, struct brig_err *err)
 	for (uint32_t i = 0; i < b->n_weight_device; i++) {
 		const struct cg_weight_device *d = &b->weight_device[i];
 		if (d->has_weight) {
-			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
+			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
+			         d->weight);
 			if (cg_write(h, "blkio.weight_device", buf, err) < 0)
 				return -1;
 		}
@@ -47,8 +48,8 @@ blkio_v1(struct cg_hier *h, const struct cg_blkio *b, struct brig_err *err)
 	for (int k = 0; k < 4; k++)
 		for (uint32_t i = 0; i < b->n_throttle[k]; i++) {
 			const struct cg_throttle_device *t = &b->throttle[k][i];
-			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, t->major, t->minor,
-			         t->rate);
+			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, t->major,
+			         t->minor, t->rate);
 			if (cg_write(h, thr_v1[k], buf, err) < 0)
 				return -1;
 		}
@@ -73,7 +74,8 @@ blkio_v2(struct cg_hier *h, const struct cg_blkio *b, struct brig_err *err)
 		const struct cg_weight_device *d = &b->weight_device[i];
 		if (!d->has_weight)
 			continue;
-		snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
+		snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
+		         d->weight);
 		if (cg_write(h, "io.bfq.weight", buf, err) < 0)
 			return -1;
 	}
@@ -99,7 +101,8 @@ cg_apply_blkio(struct cg_layout *l, const struct cg_resources *r, struct brig_er
 		return 0;
 	h = cg_find(l, CG_BLKIO);
 	if (h == NULL)
-		return brig_err_set(err, ENOTSUP, "linux.resources.blockIO: no blkio/io controller");
+		return brig_err_set(err, ENOTSUP,
+		                    "linux.resources.blockIO: no blkio/io controller");
 	if (h->v2 ? blkio_v2(h, b, err) : blkio_v1(h, b, err))
 		return brig_err_wrap(err, "linux.resources.blockIO");
 	return 0;
@@ -114,12 +117,14 @@ hugetlb(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err)
 		return 0;
 	h = cg_find(l, CG_HUGETLB);
 	if (h == NULL)
-		return brig_err_set(err, ENOTSUP, "linux.resources.hugepageLimits: no hugetlb controller");
+		return brig_err_set(err, ENOTSUP,
+		                    "linux.resources.hugepageLimits: no hugetlb controller");
 	for (uint32_t i = 0; i < r->n_hugepages; i++) {
 		char file[64], val[32];
 		if (!cg_pagesize_ok(r->hugepages[i].page_size))
-			return brig_err_set(err, EINVAL, "linux.resources.hugepageLimits[%u].pageSize \"%s\"",
-			                    i, r->hugepages[i].page_size);
+			return brig_err_set(err, EINVAL,
+			                    "linux.resources.hugepageLimits[%u].pageSize \"%s\"", i,
+			                    r->hugepages[i].page_size);
 		snprintf(file, sizeof(file), "hugetlb.%s.%s", r->hugepages[i].page_size,
 		         h->v2 ? "max" : "limit_in_bytes");
 		snprintf(val, sizeof(val), "%" PRIu64, r->hugepages[i].limit);
@@ -147,7 +152,8 @@ network(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err)
 			snprintf(buf, sizeof(buf), "%s %u", r->priorities[i].name,
 			         r->priorities[i].priority);
 			if (cg_write(h, "net_prio.ifpriomap", buf, err) < 0)
-				return brig_err_wrap(err, "linux.resources.network.priorities[%u]", i);
+				return brig_err_wrap(err, "linux.resources.network.priorities[%u]",
+				                     i);
 		}
 	return 0;
 }
@@ -162,9 +168,11 @@ rdma(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err)
 		char buf[256];
 		int n = snprintf(buf, sizeof(buf), "%s", d->device);
 		if (d->has_hca_handles)
-			n += snprintf(buf + n, sizeof(buf) - (size_t) n, " hca_handle=%u", d->hca_handles);
+			n += snprintf(buf + n, sizeof(buf) - (size_t) n, " hca_handle=%u",
+			              d->hca_handles);
 		if (d->has_hca_objects)
-			snprintf(buf + n, sizeof(buf) - (size_t) n, " hca_object=%u", d->hca_objects);
+			snprintf(buf + n, sizeof(buf) - (size_t) n, " hca_object=%u",
+			         d->hca_objects);
 		if (cg_write(h, "rdma.max", buf, err) < 0)
 			return brig_err_wrap(err, "linux.resources.rdma[\"%s\"]", d->device);
 	}
@@ -181,10 +189,12 @@ unified(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err)
 	/* As runc: the keys are cgroup v2 files, meaningless beside v1 controllers. */
 	if (!l->pure_v2 || h == NULL)
 		return brig_err_set(err, ENOTSUP,
-		                    "linux.resources.unified: needs cgroup v2 (this host has cgroup v1 controllers)");
+		                    "linux.resources.unified: needs cgroup v2 (this host has "
+		                    "cgroup v1 controllers)");
 	for (uint32_t i = 0; i < r->n_unified; i++)
 		if (cg_write(h, r->unified[i].key, r->unified[i].value, err) < 0)
-			return brig_err_wrap(err, "linux.resources.unified[\"%s\"]", r->unified[i].key);
+			return brig_err_wrap(err, "linux.resources.unified[\"%s\"]",
+			                     r->unified[i].key);
 	return 0;
 }
 
@@ -214,13 +224,14 @@ cg_devices_v1(struct cg_hier *h, const struct cg_device_rule *rules, uint32_t n,
 		const struct cg_device_rule *d = &rules[i];
 		const char *file = d->allow ? "devices.allow" : "devices.deny";
 		char buf[96], maj[24], min[24];
-		if (deny_all(d) || (d->allow && d->type == 'a' && d->major == -1 && d->minor == -1 &&
-		                    strlen(d->access) == 3)) {
+		if (deny_all(d) || (d->allow && d->type == 'a' && d->major == -1 &&
+		                    d->minor == -1 && strlen(d->access) == 3)) {
 			snprintf(buf, sizeof(buf), "a");
 		} else {
 			fmt_num(maj, sizeof(maj), d->major);
 			fmt_num(min, sizeof(min), d->minor);
-			snprintf(buf, sizeof(buf), "%c %s:%s %s", (char) d->type, maj, min, d->access);
+			snprintf(buf, sizeof(buf), "%c %s:%s %s", (char) d->type, maj, min,
+			         d->access);
 		}
 		if (cg_write(h, file, buf, err) < 0)
 			return brig_err_wrap(err, "linux.resources.devices[%u]", i);

@@ -14,8 +14,8 @@
  *                     holding capabilities we lack gets EPERM.
  * Not kept: CAP_SYS_PTRACE (the pidfd is read through our own
  * /proc/self/fdinfo, no access to the target is needed), CAP_FOWNER,
- * CAP_CHOWN, CAP_SETUID (nothing is chowned or changes hands).  Moving a process into a cgroup needs
- * euid 0 (v1) or write access to cgroup.procs (v2), not a capability.
+ * CAP_CHOWN, CAP_SETUID (nothing is chowned or changes hands).  Moving a process into a cgroup
+ * needs euid 0 (v1) or write access to cgroup.procs (v2), not a capability.
  */
 #include "helpers/cgroup/cgroup.h"
 
@@ -34,8 +34,8 @@ cg_caps_init(struct brig_err *err)
 		return 0; /* nothing to drop; requests fail with EPERM */
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-	                  CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_KILL,
-	                  CAP_SYS_NICE, -1) != 0)
+	                  CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_KILL, CAP_SYS_NICE,
+	                  -1) != 0)
 		return brig_err_set(err, EPERM, "cannot drop capabilities");
 	/* CAP_BPF: a libcap-ng that does not know it refuses; CAP_SYS_ADMIN
 	 * covers the same operations then. */

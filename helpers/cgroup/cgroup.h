@@ -35,12 +35,12 @@ enum cg_ctrl {
 };
 
 struct cg_hier {
-	char *mnt;      /* mount point, for messages: "/sys/fs/cgroup/memory" */
+	char *mnt; /* mount point, for messages: "/sys/fs/cgroup/memory" */
 	bool v2;
-	uint32_t ctrls; /* v1: the hierarchy's controllers; v2: those in cgroup.controllers */
-	int rootfd;     /* O_PATH of the mount point */
-	char *self;     /* the helper's own cgroup in it, from /proc/self/cgroup */
-	int dirfd;      /* the container's cgroup (O_RDONLY|O_DIRECTORY), or -1 */
+	uint32_t ctrls;   /* v1: the hierarchy's controllers; v2: those in cgroup.controllers */
+	int rootfd;       /* O_PATH of the mount point */
+	char *self;       /* the helper's own cgroup in it, from /proc/self/cgroup */
+	int dirfd;        /* the container's cgroup (O_RDONLY|O_DIRECTORY), or -1 */
 	uint32_t created; /* trailing components this call created */
 	/* O_PATH fds of the walk: chain[0] the base (the mount point for an
 	 * absolute path, our own cgroup for a relative one), chain[i] the
@@ -53,8 +53,8 @@ struct cg_layout {
 	struct cg_hier *h;
 	unsigned n;
 	bool pure_v2;
-	bool relative; /* the path is relative to our own cgroup */
-	char *path;    /* the container's path as resolved, for messages */
+	bool relative;               /* the path is relative to our own cgroup */
+	char *path;                  /* the container's path as resolved, for messages */
 	char *comp[CGMSG_MAX_DEPTH]; /* its components */
 	unsigned ncomp;
 };
@@ -78,8 +78,7 @@ struct cg_hier *cg_unified(struct cg_layout *l);
 /* files.c: reading and writing one cgroup file relative to a dir fd. */
 int cg_write(struct cg_hier *h, const char *file, const char *value, struct brig_err *err);
 /* Write only when the file's first line differs from VALUE. */
-int cg_write_changed(struct cg_hier *h, const char *file, const char *value,
-                     struct brig_err *err);
+int cg_write_changed(struct cg_hier *h, const char *file, const char *value, struct brig_err *err);
 /* Read a whole small file into BUF (NUL-terminated).  -1 with errno. */
 int cg_read_at(int dirfd, const char *file, char *buf, size_t size);
 int cg_read(struct cg_hier *h, const char *file, char *buf, size_t size);
@@ -89,8 +88,7 @@ int cg_read_u64(struct cg_hier *h, const char *file, uint64_t *v);
 
 /* apply.c / apply_io.c: write linux.resources, each value to the
  * hierarchy that holds its controller (v1 or v2 file names). */
-int cg_apply(struct cg_layout *l, const struct cg_resources *r, bool create,
-             struct brig_err *err);
+int cg_apply(struct cg_layout *l, const struct cg_resources *r, bool create, struct brig_err *err);
 int cg_apply_blkio(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err);
 int cg_apply_misc(struct cg_layout *l, const struct cg_resources *r, struct brig_err *err);
 /* v1 devices.allow / devices.deny in order. */

@@ -61,8 +61,9 @@ emit_rule(struct prog *p, const struct cg_device_rule *d)
 	int32_t access = 0;
 
 	for (const char *c = d->access; *c; c++)
-		access |= *c == 'r' ? BPF_DEVCG_ACC_READ : *c == 'w' ? BPF_DEVCG_ACC_WRITE
-		                                                   : BPF_DEVCG_ACC_MKNOD;
+		access |= *c == 'r'   ? BPF_DEVCG_ACC_READ
+		          : *c == 'w' ? BPF_DEVCG_ACC_WRITE
+		                      : BPF_DEVCG_ACC_MKNOD;
 	if (d->type != 'a')
 		emit_jne(p, BPF_REG_2, d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
 		         pending, &np);
@@ -120,7 +121,8 @@ load(const struct prog *p, struct brig_err *err)
 	attr.license = (uint64_t) (uintptr_t) "GPL";
 	fd = sys_bpf(BPF_PROG_LOAD, &attr);
 	if (fd < 0)
-		return brig_err_set(err, errno, "linux.resources.devices: load the BPF device program");
+		return brig_err_set(err, errno,
+		                    "linux.resources.devices: load the BPF device program");
 	return fd;
 }
 
@@ -186,7 +188,8 @@ cg_devices_bpf(struct cg_hier *h, const struct cg_device_rule *rules, uint32_t n
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &attr) < 0)
-		return brig_err_set(err, errno, "linux.resources.devices: attach the BPF device program");
+		return brig_err_set(err, errno,
+		                    "linux.resources.devices: attach the BPF device program");
 	for (uint32_t i = 0; i < n_old; i++)
 		detach(h->dirfd, old[i]);
 	return 0;

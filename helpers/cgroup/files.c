@@ -95,7 +95,8 @@ cg_read_key(struct cg_hier *h, const char *file, const char *key, uint64_t *v)
 
 	if (cg_read(h, file, buf, sizeof(buf)) < 0)
 		return -1;
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
 			*v = strtoull(line + klen + 1, NULL, 10);
 			return 0;

@@ -32,11 +32,13 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } cg_names[] = {
-    {"cpu", CG_CPU},         {"cpuacct", CG_CPUACCT}, {"cpuset", CG_CPUSET},
-    {"memory", CG_MEMORY},   {"devices", CG_DEVICES}, {"freezer", CG_FREEZER},
-    {"blkio", CG_BLKIO},     {"io", CG_BLKIO},        {"pids", CG_PIDS},
-    {"hugetlb", CG_HUGETLB}, {"net_cls", CG_NET_CLS}, {"net_prio", CG_NET_PRIO},
-    {"rdma", CG_RDMA},       {"name=systemd", CG_SYSTEMD},
+    {"cpu", CG_CPU},          {"cpuacct", CG_CPUACCT},
+    {"cpuset", CG_CPUSET},    {"memory", CG_MEMORY},
+    {"devices", CG_DEVICES},  {"freezer", CG_FREEZER},
+    {"blkio", CG_BLKIO},      {"io", CG_BLKIO},
+    {"pids", CG_PIDS},        {"hugetlb", CG_HUGETLB},
+    {"net_cls", CG_NET_CLS},  {"net_prio", CG_NET_PRIO},
+    {"rdma", CG_RDMA},        {"name=systemd", CG_SYSTEMD},
     {"perf_event", CG_OTHER}, {"misc", CG_OTHER},
 };
 
@@ -95,7 +97,8 @@ parse_mount(struct cg_layout *l, char *line)
 	if (strcmp(fstype, "cgroup2") == 0) {
 		if (strcmp(f[4], CG_BASE) == 0)
 			l->pure_v2 = true;
-		else if (strncmp(f[4], CG_BASE "/", sizeof(CG_BASE)) == 0 && !strchr(f[4] + sizeof(CG_BASE), '/'))
+		else if (strncmp(f[4], CG_BASE "/", sizeof(CG_BASE)) == 0 &&
+		         !strchr(f[4] + sizeof(CG_BASE), '/'))
 			; /* hybrid: added below, once we know the mount is not pure */
 		else
 			return;
@@ -263,7 +266,8 @@ walk(struct cg_layout *l, struct cg_hier *h, bool create, struct brig_err *err)
 				if (h->created == 0)
 					h->created = l->ncomp - i;
 			} else if (errno != EEXIST) {
-				return brig_err_set(err, errno, "%s: create cgroup %s", h->mnt, l->path);
+				return brig_err_set(err, errno, "%s: create cgroup %s", h->mnt,
+				                    l->path);
 			}
 			fd = open_beneath(parent, l->comp[i]);
 		}
@@ -336,7 +340,8 @@ cg_layout_remove(struct cg_layout *l, uint32_t created, struct brig_err *err)
 			if (rmdir_retry(h->chain[k - 1], l->comp[k - 1], d == 0) < 0) {
 				/* A parent still used by another container stays. */
 				if (d == 0 && ret == 0)
-					ret = brig_err_set(err, errno, "%s: remove cgroup %s", h->mnt, l->path);
+					ret = brig_err_set(err, errno, "%s: remove cgroup %s",
+					                   h->mnt, l->path);
 				break;
 			}
 		}

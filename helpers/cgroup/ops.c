@@ -52,7 +52,8 @@ cg_verify_pidfd(int fd, struct brig_err *err)
 		return brig_err_set(err, errno, "cgroup create: cannot inspect the fd");
 	target[n] = '\0';
 	if (strcmp(target, "anon_inode:[pidfd]") != 0 && strncmp(target, "pidfd:", 6) != 0)
-		return brig_err_set(err, EBADF, "cgroup create: the fd is not a pidfd (%s)", target);
+		return brig_err_set(err, EBADF, "cgroup create: the fd is not a pidfd (%s)",
+		                    target);
 	pid = fdinfo_pid(fd);
 	if (pid <= 0)
 		return brig_err_set(err, ESRCH, "cgroup create: the container init");
@@ -186,7 +187,8 @@ collect(int dirfd, struct cg_pids_reply *p, unsigned depth)
 		int sub;
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
-		sub = sys_openat2(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, CG_RESOLVE);
+		sub = sys_openat2(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
+		                  CG_RESOLVE);
 		if (sub < 0)
 			continue;
 		collect(sub, p, depth + 1);
@@ -215,7 +217,8 @@ cg_pids(struct cg_layout *l, struct cg_pids_reply *p, struct brig_err *err)
 	struct cg_hier *h = procs_hier(l);
 
 	if (h == NULL || collect(h->dirfd, p, 0) < 0)
-		return brig_err_set(err, errno ? errno : ENOENT, "cgroup %s: cgroup.procs", l->path);
+		return brig_err_set(err, errno ? errno : ENOENT, "cgroup %s: cgroup.procs",
+		                    l->path);
 	return 0;
 }
 

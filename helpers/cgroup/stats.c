@@ -213,10 +213,12 @@ hugetlb(struct cg_layout *l, struct cg_stats *s)
 			snprintf(size, sizeof(size), "%luMB", kb / 1024);
 		else
 			snprintf(size, sizeof(size), "%luKB", kb);
-		snprintf(file, sizeof(file), "hugetlb.%s.%s", size, h->v2 ? "current" : "usage_in_bytes");
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", size,
+		         h->v2 ? "current" : "usage_in_bytes");
 		if (cg_read_u64(h, file, &t->usage) < 0)
 			continue;
-		snprintf(file, sizeof(file), "hugetlb.%s.%s", size, h->v2 ? "max" : "max_usage_in_bytes");
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", size,
+		         h->v2 ? "max" : "max_usage_in_bytes");
 		cg_read_u64(h, file, &t->max);
 		if (h->v2) {
 			snprintf(file, sizeof(file), "hugetlb.%s.events", size);
@@ -251,7 +253,8 @@ cg_stats(struct cg_layout *l, struct cg_stats *s, struct brig_err *err)
 		if (h->v2) {
 			io_v2(h, s);
 		} else {
-			io_v1(h, "blkio.throttle.io_service_bytes_recursive", &s->io_bytes, &s->n_io_bytes);
+			io_v1(h, "blkio.throttle.io_service_bytes_recursive", &s->io_bytes,
+			      &s->n_io_bytes);
 			io_v1(h, "blkio.throttle.io_serviced_recursive", &s->io_ops, &s->n_io_ops);
 		}
 	}

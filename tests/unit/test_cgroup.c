@@ -255,8 +255,8 @@ exists(const char *ctrl, const char *path)
 	return stat(full, &st) == 0;
 }
 
-static const char *const ctrls[] = {"memory", "cpu", "cpuacct", "cpuset", "devices",
-                                    "freezer", "blkio", "pids", "systemd", "unified"};
+static const char *const ctrls[] = {"memory",  "cpu",   "cpuacct", "cpuset",  "devices",
+                                    "freezer", "blkio", "pids",    "systemd", "unified"};
 #define N_CTRLS (sizeof(ctrls) / sizeof(ctrls[0]))
 
 static bool
@@ -335,9 +335,11 @@ test_create(pid_t child, int pidfd, struct cg_request *req, uint32_t *depth)
 	if (rfd >= 0)
 		close(rfd);
 	ok(file_is("memory", "memory.limit_in_bytes", "67108864"), "memory.limit_in_bytes");
-	ok(file_is("memory", "memory.soft_limit_in_bytes", "33554432"), "memory.soft_limit_in_bytes");
-	ok(!exists("memory", "/x") && (file_is("memory", "memory.memsw.limit_in_bytes", "134217728") ||
-	                               !exists("memory", "/memory.memsw.limit_in_bytes")),
+	ok(file_is("memory", "memory.soft_limit_in_bytes", "33554432"),
+	   "memory.soft_limit_in_bytes");
+	ok(!exists("memory", "/x") &&
+	       (file_is("memory", "memory.memsw.limit_in_bytes", "134217728") ||
+	        !exists("memory", "/memory.memsw.limit_in_bytes")),
 	   "memory.memsw.limit_in_bytes");
 	ok(file_is("memory", "memory.swappiness", "10"), "memory.swappiness");
 	ok(file_is("cpu", "cpu.shares", "512"), "cpu.shares");
@@ -351,7 +353,8 @@ test_create(pid_t child, int pidfd, struct cg_request *req, uint32_t *depth)
 	ok(read_file("blkio", leaf, "blkio.throttle.read_bps_device", buf, sizeof(buf)) &&
 	       strstr(buf, "254:0 10485760"),
 	   "blkio.throttle.read_bps_device");
-	ok(file_is("unified", "hugetlb.2MB.max", "4194304"), "hugetlb.2MB.max in the cgroup2 mount");
+	ok(file_is("unified", "hugetlb.2MB.max", "4194304"),
+	   "hugetlb.2MB.max in the cgroup2 mount");
 	snprintf(needle, sizeof(needle), "memory:%s\n", leaf);
 	ok(in_cgroup(child, needle), "child in memory cgroup");
 	snprintf(needle, sizeof(needle), "0::%s\n", leaf);
@@ -439,7 +442,8 @@ test_kill_delete(struct cg_request *req, pid_t child, uint32_t depth)
 
 	req->signal = SIGKILL;
 	ok(call(IPC_CGROUP_KILL, req, NULL, 0, NULL, &err) == 0, "kill");
-	ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+	       WTERMSIG(status) == SIGKILL,
 	   "child killed by SIGKILL");
 	ok(file_is("freezer", "freezer.state", "THAWED"), "kill leaves the cgroup thawed");
 	req->target.created_depth = depth;
@@ -485,14 +489,15 @@ test_refusals(int pidfd)
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	snprintf(bad, sizeof(bad), "%s/../../x", parent);
-	expect_refusal("refused by the helper: .. in path", IPC_CGROUP_CREATE, bad, 0, NULL, &pidfd, 1,
-	               EINVAL);
+	expect_refusal("refused by the helper: .. in path", IPC_CGROUP_CREATE, bad, 0, NULL, &pidfd,
+	               1, EINVAL);
 	expect_refusal("refused by the helper: systemd", IPC_CGROUP_CREATE, leaf, CGT_SYSTEMD, NULL,
 	               &pidfd, 1, ENOTSUP);
 	expect_refusal("refused: CREATE without fd", IPC_CGROUP_CREATE, leaf, 0, NULL, NULL, 0, 0);
-	expect_refusal("refused: UPDATE with an fd", IPC_CGROUP_UPDATE, leaf, 0, NULL, &devnull, 1, 0);
-	expect_refusal("refused: CREATE with a non-pidfd", IPC_CGROUP_CREATE, leaf, 0, NULL, &devnull,
-	               1, EBADF);
+	expect_refusal("refused: UPDATE with an fd", IPC_CGROUP_UPDATE, leaf, 0, NULL, &devnull, 1,
+	               0);
+	expect_refusal("refused: CREATE with a non-pidfd", IPC_CGROUP_CREATE, leaf, 0, NULL,
+	               &devnull, 1, EBADF);
 	ok(gone_everywhere(leaf) && gone_everywhere(parent), "nothing created by refused requests");
 	memset(&res, 0, sizeof(res));
 	res.present = 1;
@@ -501,8 +506,8 @@ test_refusals(int pidfd)
 	expect_refusal("refused: unified on a v1 host", IPC_CGROUP_CREATE, leaf, 0, &res, &pidfd, 1,
 	               ENOTSUP);
 	ok(gone_everywhere(leaf) && gone_everywhere(parent), "failed create removed its cgroups");
-	expect_refusal("refused: update of a missing cgroup", IPC_CGROUP_UPDATE, leaf, 0, NULL, NULL,
-	               0, ENOENT);
+	expect_refusal("refused: update of a missing cgroup", IPC_CGROUP_UPDATE, leaf, 0, NULL,
+	               NULL, 0, ENOENT);
 	close(devnull);
 }
 
