@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers/cgroup/cgroup.h"
@@ -321,9 +322,14 @@ test_create(pid_t child, int pidfd, struct cg_request *req, uint32_t *depth)
 	uint32_t len = 0;
 	struct cg_created created = {0};
 	struct ipc_reader r;
+	struct timespec t0, t1;
 
 	fill_resources(&req->res);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ok(call(IPC_CGROUP_CREATE, req, &pidfd, 1, &rfd, &err) == 0, "create");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# create with resources in %d hierarchies: %.2f ms\n", 10,
+	       (double) (t1.tv_sec - t0.tv_sec) * 1e3 + (double) (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (err.msg[0] && rfd < 0)
 		fprintf(stderr, "# %s\n", err.msg);
 	ok(rfd >= 0 && cgmsg_read_reply(rfd, &data, &len, &err) == 0, "create reply memfd");
