@@ -29,7 +29,7 @@
 
 static unsigned t_count, t_failed;
 static const char *helper_dir;
-static char parent[64], leaf[96]; /* "/brig-test-PID", "/brig-test-PID/c1" */
+static char parent[64], leaf[128]; /* "/brig-test-PID", "/brig-test-PID/c1" */
 
 static void
 ok(bool cond, const char *name)
@@ -517,6 +517,82 @@ test_refusals(int pidfd)
 	close(devnull);
 }
 
+/* A child that allocates 64 MiB in a cgroup limited to 32 MiB is
+ * OOM-killed, and STATS counts it (what `brig events` reports). */
+static void
+test_oom(void)
+{
+	struct cg_request req = {0};
+	struct brig_err err = {0};
+	struct cg_stats st = {0};
+	struct ipc_reader r;
+	char path[128];
+	uint8_t *data = NULL;
+	uint32_t len = 0, depth = 0;
+	int go[2], pidfd, rfd = -1, status = 0;
+	pid_t child;
+
+	if (pipe(go) < 0 || !start_helper())
+		return;
+	child = fork();
+	if (child == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) == 1) {
+			size_t n = 64u << 20;
+			char *p = malloc(n);
+			for (size_t i = 0; p != NULL && i < n; i += 4096)
+				p[i] = 1;
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	pidfd = sys_pidfd_open(child, 0);
+	snprintf(path, sizeof(path), "%s/oom", parent);
+	req.target.path = path;
+	req.target.id = "oom";
+	req.res.present = 1;
+	req.res.memory.has = CGM_LIMIT | CGM_SWAP;
+	req.res.memory.limit = 32 << 20;
+	req.res.memory.swap = 32 << 20;
+	ok(call(IPC_CGROUP_CREATE, &req, &pidfd, 1, &rfd, &err) == 0, "oom: create");
+	if (rfd >= 0 && cgmsg_read_reply(rfd, &data, &len, &err) == 0) {
+		struct cg_created c = {0};
+		ipc_reader_init(&r, data, len);
+		if (cgmsg_decode_created(&r, &c, &err) == 0)
+			depth = c.depth;
+		free(data);
+		data = NULL;
+		close(rfd);
+		rfd = -1;
+	}
+	if (write(go[1], "x", 1) != 1)
+		kill(child, SIGKILL);
+	close(go[1]);
+	waitpid(child, &status, 0);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "oom: child OOM-killed");
+	ok(call(IPC_CGROUP_STATS, &req, NULL, 0, &rfd, &err) == 0 && rfd >= 0 &&
+	       cgmsg_read_reply(rfd, &data, &len, &err) == 0,
+	   "oom: stats");
+	if (data != NULL) {
+		ipc_reader_init(&r, data, len);
+		ok(cgmsg_decode_stats(&r, &st, &err) == 0 && st.oom_kill >= 1,
+		   "oom: stats count the OOM kill");
+		cgmsg_stats_free(&st);
+		free(data);
+	}
+	if (rfd >= 0)
+		close(rfd);
+	req.target.created_depth = depth;
+	ok(depth == 2 && call(IPC_CGROUP_DELETE, &req, NULL, 0, NULL, &err) == 0, "oom: delete");
+	ok(gone_everywhere(path) && gone_everywhere(parent), "oom: cgroups gone");
+	ipc_helper_finish(&helper);
+	close(pidfd);
+	snprintf(leaf, sizeof(leaf), "%s", path);
+	cleanup_dirs();
+	snprintf(leaf, sizeof(leaf), "%s/c1", parent);
+}
+
 /* The v2 device filter for real: attached to a cgroup of the cgroup2 mount
  * (which the hybrid layout has too), a child moved in tries to open
  * device nodes.  Rules: deny all, allow c 1:5 (zero) rw, allow c 1:3
@@ -639,6 +715,7 @@ main(void)
 		return t_failed ? 1 : 77;
 	}
 	test_end_to_end();
+	test_oom();
 	test_bpf();
 	printf("1..%u\n", t_count);
 	return t_failed ? 1 : 0;
