@@ -344,8 +344,13 @@ check_path(const char *path, struct brig_err *err)
 
 	if (*p == '\0')
 		return brig_err_set(err, EINVAL, "cgroupsPath \"%s\": names no cgroup", path);
+	if (strchr(path, ':') != NULL)
+		return brig_err_set(err, ENOTSUP,
+		                    "cgroupsPath \"%s\": the systemd form slice:prefix:name needs "
+		                    "systemd, which is not running on this host",
+		                    path);
 	for (const char *c = path; *c; c++)
-		if ((unsigned char) *c < 0x20 || *c == 0x7f || *c == ':')
+		if ((unsigned char) *c < 0x20 || *c == 0x7f)
 			return brig_err_set(err, EINVAL, "cgroupsPath \"%s\": bad character", path);
 	while (*p) {
 		const char *slash = strchr(p, '/');

@@ -278,15 +278,46 @@ has_word(const char *list, const char *word)
 	return false;
 }
 
+/* The controllers the resources R write to. */
+static uint32_t
+needed(const struct cg_resources *r)
+{
+	const struct cg_blkio *b = &r->blkio;
+	uint32_t m = 0;
+
+	if (!r->present)
+		return 0;
+	if (r->memory.has)
+		m |= CG_MEMORY;
+	if (r->cpu.has)
+		m |= CG_CPU;
+	if ((r->cpu.cpus && r->cpu.cpus[0]) || (r->cpu.mems && r->cpu.mems[0]))
+		m |= CG_CPUSET;
+	if (r->pids.has)
+		m |= CG_PIDS;
+	if (b->has || b->n_weight_device || b->n_throttle[0] || b->n_throttle[1] ||
+	    b->n_throttle[2] || b->n_throttle[3])
+		m |= CG_BLKIO;
+	if (r->n_hugepages)
+		m |= CG_HUGETLB;
+	if (r->n_rdma)
+		m |= CG_RDMA;
+	return m;
+}
+
 /* v2: controllers are usable in a cgroup only when every ancestor lists
- * them in cgroup.subtree_control.  Pure v2: every available one (as
- * runc); hybrid: the ones a v1 hierarchy does not already hold. */
+ * them in cgroup.subtree_control.  Pure v2 at create: every available one
+ * (as runc), so that later updates and stats find their files; otherwise
+ * the ones the resources need, and in the hybrid layout only those no v1
+ * hierarchy holds (the cgroup2 root is the host's: it is written only
+ * when a limit needs it, and "+hugetlb" there is what that takes). */
 static int
-enable_v2(struct cg_layout *l, struct brig_err *err)
+enable_v2(struct cg_layout *l, const struct cg_resources *r, bool create, struct brig_err *err)
 {
 	struct cg_hier *h = cg_unified(l);
+	uint32_t mask = l->pure_v2 && create ? ~0u : needed(r);
 
-	if (h == NULL || h->ctrls == 0)
+	if (h == NULL || (h->ctrls & mask) == 0)
 		return 0;
 	for (unsigned k = 0; k + 1 < h->nchain; k++) {
 		char cur[512];
@@ -296,7 +327,7 @@ enable_v2(struct cg_layout *l, struct brig_err *err)
 		for (size_t i = 0; i < sizeof(v2_names) / sizeof(v2_names[0]); i++) {
 			struct cg_hier tmp = *h;
 			char word[32];
-			if (!(h->ctrls & v2_names[i].bit) ||
+			if (!(h->ctrls & mask & v2_names[i].bit) ||
 			    (!l->pure_v2 && cg_find(l, v2_names[i].bit) != h))
 				continue;
 			if (has_word(cur, v2_names[i].name))
@@ -315,7 +346,9 @@ enable_v2(struct cg_layout *l, struct brig_err *err)
 int
 cg_apply(struct cg_layout *l, const struct cg_resources *r, bool create, struct brig_err *err)
 {
-	if (create && (cg_cpuset_init(l, err) < 0 || enable_v2(l, err) < 0))
+	if (create && cg_cpuset_init(l, err) < 0)
+		return -1;
+	if (enable_v2(l, r, create, err) < 0)
 		return -1;
 	if (!r->present)
 		return 0;
