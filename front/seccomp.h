@@ -1,7 +1,7 @@
 /* seccomp.h - the front's side of linux.seccomp.
  *
  * The front turns the parsed profile (struct cfg_seccomp) into a BPF
- * program: from the compile cache under <state root>/seccomp-cache when
+ * program: from the compile cache under <state root>/.seccomp-cache when
  * an entry for the same profile, arch list and libseccomp version is
  * there and intact, otherwise by asking brig-seccomp (which runs with no
  * privilege) and storing its answer.  The container init installs the
@@ -49,9 +49,12 @@ bool seccomp_needs_listener(const struct cfg_seccomp *sc);
 /* Install P in the calling process (the container init, after every other
  * setup step, right before execve): seccomp(SECCOMP_SET_MODE_FILTER) with
  * the flags of SC (TSYNC, LOG, SPEC_ALLOW, WAIT_KILLABLE_RECV) plus
- * NEW_LISTENER when seccomp_needs_listener(SC).  Sets no_new_privs first
- * unless the process holds CAP_SYS_ADMIN (the spec lets either allow it).
- * *LISTENER_FD gets the listener fd, or -1.  Allocates nothing, so it may
+ * NEW_LISTENER when seccomp_needs_listener(SC).  The kernel wants
+ * no_new_privs or CAP_SYS_ADMIN: as runc does, call it as the last step
+ * when process.noNewPrivileges is true, and before dropping capabilities
+ * otherwise (it never sets no_new_privs itself: that would change what
+ * setuid programs do in the container).  EACCES names that cause.
+ * *LISTENER_FD gets the listener fd (O_CLOEXEC), or -1.  Allocates nothing, so it may
  * run in a vfork-style child. */
 int seccomp_install(const struct seccomp_prog *p, const struct cfg_seccomp *sc, int *listener_fd,
 		    struct brig_err *err);
@@ -60,8 +63,8 @@ int seccomp_install(const struct seccomp_prog *p, const struct cfg_seccomp *sc, 
  * runtime-spec's containerProcessState JSON
  *   {"ociVersion":..,"fds":["seccompFd"],"pid":..,"metadata":METADATA,"state":STATE}
  * with LISTENER_FD attached by SCM_RIGHTS, as runc and crun do.
- * STATE_JSON is the container's state object (as `brig state` prints it)
- * and PID the container process's pid.  METADATA may be NULL. */
+ * STATE_JSON is the container's state object (as `brig state` prints it);
+ * "pid" and "ociVersion" are taken from it.  METADATA may be NULL. */
 int seccomp_send_listener(const char *listener_path, const char *metadata, int listener_fd,
 			  const char *state_json, struct brig_err *err);
 

@@ -68,7 +68,7 @@ scmsg_encode(struct ipc_writer *w, const struct sc_profile *p)
 static void
 free_strv(uint32_t n, char **v)
 {
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; v != NULL && i < n; i++)
 		free(v[i]);
 	free(v);
 }
@@ -78,8 +78,10 @@ dec_strv(struct ipc_reader *r, uint32_t max, uint32_t *n, char ***out)
 {
 	char **v;
 
-	if (ipc_get_count(r, n, max) < 0)
+	if (ipc_get_count(r, n, max) < 0) {
+		*n = 0;
 		return -1;
+	}
 	v = calloc(*n ? *n : 1, sizeof(*v));
 	if (v == NULL) {
 		*n = 0;
