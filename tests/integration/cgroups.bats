@@ -234,7 +234,8 @@ skip_unless_file() {
 	set_args sh -c 'awk "BEGIN { s = \"x\"; while (length(s) < 67108864) s = s s }"
 		echo "awk=$?"; sleep 100'
 	create_ct "$CT"
-	rt events "$CT" >"$TEST_DIR/events" 2>&1 &
+	# brig notices an OOM kill at its next reading: read every second.
+	rt events --interval 1s "$CT" >"$TEST_DIR/events" 2>&1 &
 	evpid=$!
 	sleep 0.5 # let events register for OOM notifications first
 	rt start "$CT"
@@ -463,7 +464,7 @@ skip_unless_file() {
 	update_config '.linux.cgroupsPath = $p' --arg p "$CG_PARENT/../$CT-escape"
 	run create_ct "$CT"
 	[ "$status" -ne 0 ]
-	ct_err "$CT" | grep -q 'linux.cgroupsPath'
+	ct_err "$CT" | grep -q 'cgroupsPath'
 	cg_gone "/$CT-escape"
 	state_dir_empty
 }
