@@ -141,6 +141,41 @@ features_cgroup(yajl_gen gen)
 	yajl_gen_map_close(gen);
 }
 
+/* linux.seccomp: what the parser accepts and brig-seccomp compiles. */
+static const char *const features_sc_actions[] = {
+    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+};
+static const char *const features_sc_ops[] = {
+    "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
+};
+static const char *const features_sc_archs[] = {
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+    "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64",
+};
+static const char *const features_sc_flags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+static void
+features_seccomp(yajl_gen gen)
+{
+	features_str(gen, "seccomp");
+	yajl_gen_map_open(gen);
+	features_str(gen, "enabled");
+	yajl_gen_bool(gen, true);
+	features_key_strs(gen, "actions", features_sc_actions, FEATURES_N(features_sc_actions));
+	features_key_strs(gen, "operators", features_sc_ops, FEATURES_N(features_sc_ops));
+	features_key_strs(gen, "archs", features_sc_archs, FEATURES_N(features_sc_archs));
+	features_key_strs(gen, "knownFlags", features_sc_flags, FEATURES_N(features_sc_flags));
+	features_key_strs(gen, "supportedFlags", features_sc_flags, FEATURES_N(features_sc_flags));
+	yajl_gen_map_close(gen);
+}
+
 static void
 features_linux(yajl_gen gen)
 {
@@ -149,7 +184,7 @@ features_linux(yajl_gen gen)
 	features_key_strs(gen, "namespaces", features_namespaces, FEATURES_N(features_namespaces));
 	features_key_strs(gen, "capabilities", features_caps, FEATURES_N(features_caps));
 	features_cgroup(gen);
-	features_disabled(gen, "seccomp"); /* brig-seccomp comes later */
+	features_seccomp(gen);
 	features_disabled(gen, "apparmor");
 	features_disabled(gen, "selinux");
 	features_disabled(gen, "intelRdt");
