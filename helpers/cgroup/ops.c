@@ -60,6 +60,29 @@ cg_verify_pidfd(int fd, struct brig_err *err)
 	return pid;
 }
 
+/* Undo a partial attach: back into the cgroups the init came from, which
+ * are brig's, and so ours (the helper is brig's child), so that the
+ * cgroups just made can be removed. */
+static void
+move_back(struct cg_layout *l, unsigned n, const char *pid)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct cg_hier back = l->h[i];
+		const char *self = back.self ? back.self : "/";
+		if (l->h[i].dirfd < 0)
+			continue;
+		back.dirfd = self[1] == '\0'
+		                 ? fcntl(back.rootfd, F_DUPFD_CLOEXEC, 3)
+		                 : sys_openat2(back.rootfd, self + 1,
+		                               O_PATH | O_DIRECTORY | O_CLOEXEC, 0, CG_RESOLVE);
+		if (back.dirfd >= 0) {
+			struct brig_err ignored;
+			cg_write(&back, "cgroup.procs", pid, &ignored);
+			close(back.dirfd);
+		}
+	}
+}
+
 int
 cg_attach(struct cg_layout *l, int pidfd, struct brig_err *err)
 {
@@ -70,8 +93,10 @@ cg_attach(struct cg_layout *l, int pidfd, struct brig_err *err)
 		return -1;
 	snprintf(buf, sizeof(buf), "%ld", pid);
 	for (unsigned i = 0; i < l->n; i++)
-		if (l->h[i].dirfd >= 0 && cg_write(&l->h[i], "cgroup.procs", buf, err) < 0)
+		if (l->h[i].dirfd >= 0 && cg_write(&l->h[i], "cgroup.procs", buf, err) < 0) {
+			move_back(l, i, buf);
 			return brig_err_wrap(err, "move the container init into its cgroup");
+		}
 	/* Had it died meanwhile, the number might name another process now. */
 	if (fdinfo_pid(pidfd) != pid)
 		return brig_err_set(err, ESRCH, "cgroup create: the container init exited");
