@@ -35,6 +35,11 @@ int cmd_delete(struct brig_global *g, int argc, char **argv);
 int cmd_list(struct brig_global *g, int argc, char **argv);
 int cmd_spec(struct brig_global *g, int argc, char **argv);
 int cmd_features(struct brig_global *g, int argc, char **argv);
+int cmd_update(struct brig_global *g, int argc, char **argv);
+int cmd_pause(struct brig_global *g, int argc, char **argv);
+int cmd_resume(struct brig_global *g, int argc, char **argv);
+int cmd_events(struct brig_global *g, int argc, char **argv);
+int cmd_ps(struct brig_global *g, int argc, char **argv);
 
 /* Logging (front/log.c): text "brig: msg" on stderr, or to --log in the
  * chosen format ({"level":"error","msg":"...","time":"..."} for json). */

@@ -11,6 +11,7 @@
 
 #include "front/hooks.h"
 #include "front/proc.h"
+#include "ipc/wire.h"
 #include "lib/sys.h"
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING,
@@ -141,11 +142,31 @@ ctr_load_config(int dirfd, struct config **cfg, struct brig_err *err)
 	return config_load(dirfd, cfg, err);
 }
 
+int
+ctr_cgroup_call(struct brig_global *g, struct cg_session *cg, uint16_t type,
+		struct cg_request *req, struct brig_err *err)
+{
+	if (cg != NULL)
+		return cgs_request(cg, type, req, err);
+	return cgroup_oneshot(g->helper_dir, type, req, err);
+}
+
 void
-ctr_kill_and_wait(struct ctr_state *st)
+ctr_kill_and_wait(struct brig_global *g, struct ctr_state *st, struct cg_session *cg)
 {
 	int pidfd = proc_pidfd_checked(st->pid, st->start_time);
+	struct brig_err err;
 
+	if (st->has_cgroup) {
+		/* Every process, also those that left the init's pid namespace
+		 * view (no pid namespace) or were forked at this moment. */
+		struct cg_request req;
+		memset(&req, 0, sizeof(req));
+		cgroup_target_of(st, &req.target);
+		req.signal = SIGKILL;
+		if (ctr_cgroup_call(g, cg, IPC_CGROUP_KILL, &req, &err) < 0)
+			brig_log_warnf("%s", err.msg);
+	}
 	if (pidfd < 0)
 		return;
 	sys_pidfd_send_signal(pidfd, SIGKILL, 0);
@@ -154,11 +175,20 @@ ctr_kill_and_wait(struct ctr_state *st)
 }
 
 void
-ctr_destroy(int rootfd, int dirfd, struct ctr_state *st)
+ctr_destroy(struct brig_global *g, int rootfd, int dirfd, struct ctr_state *st,
+	    struct cg_session *cg)
 {
 	struct config *cfg = NULL;
 	struct brig_err err;
 
+	if (st->has_cgroup) {
+		struct cg_request req;
+		memset(&req, 0, sizeof(req));
+		cgroup_target_of(st, &req.target);
+		req.target.created_depth = st->cgroup_depth;
+		if (ctr_cgroup_call(g, cg, IPC_CGROUP_DELETE, &req, &err) < 0)
+			brig_log_warnf("%s", err.msg);
+	}
 	if (st->has_hooks && ctr_load_config(dirfd, &cfg, &err) == 0) {
 		char *json = state_to_json(st, "stopped", false);
 		if (hooks_run("poststop", cfg->hooks.poststop, cfg->hooks.n_poststop, json, -1, 0,

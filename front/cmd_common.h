@@ -28,10 +28,17 @@ int ctr_open(struct brig_global *g, const char *id, int *rootfd, int *dirfd,
 /* Load the kept config copy (for poststart/poststop hooks). */
 int ctr_load_config(int dirfd, struct config **cfg, struct brig_err *err);
 
-/* Kill the init of ST with SIGKILL and wait until it is gone. */
-void ctr_kill_and_wait(struct ctr_state *st);
+/* Kill the container with SIGKILL (every process of its cgroup when it
+ * has one, else its init) and wait until the init is gone. */
+void ctr_kill_and_wait(struct brig_global *g, struct ctr_state *st, struct cg_session *cg);
 
-/* Run poststop hooks (warnings only) and remove the state directory. */
-void ctr_destroy(int rootfd, int dirfd, struct ctr_state *st);
+/* Remove the cgroup (through CG, or a session of its own when NULL), run
+ * the poststop hooks (warnings only) and remove the state directory. */
+void ctr_destroy(struct brig_global *g, int rootfd, int dirfd, struct ctr_state *st,
+		 struct cg_session *cg);
+
+/* Send REQ of TYPE to brig-cgroup through CG, or a session of its own. */
+int ctr_cgroup_call(struct brig_global *g, struct cg_session *cg, uint16_t type,
+		    struct cg_request *req, struct brig_err *err);
 
 #endif

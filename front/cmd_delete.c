@@ -77,8 +77,8 @@ cmd_delete(struct brig_global *g, int argc, char **argv)
 		ret = 1;
 	} else {
 		if (st.status != CTR_STOPPED)
-			ctr_kill_and_wait(&st);
-		ctr_destroy(rootfd, dirfd, &st);
+			ctr_kill_and_wait(g, &st, NULL);
+		ctr_destroy(g, rootfd, dirfd, &st, NULL);
 	}
 	state_free(&st);
 	close(dirfd);

@@ -17,6 +17,7 @@
 
 #include "front/cmd_common.h"
 #include "front/proc.h"
+#include "ipc/wire.h"
 #include "lib/sys.h"
 
 static int
@@ -109,8 +110,18 @@ cmd_kill(struct brig_global *g, int argc, char **argv)
 		brig_log_errorf("container \"%s\" is not running", st.id);
 		ret = 1;
 	} else {
-		if (all)
+		if (all && st.has_cgroup) {
+			struct cg_request req;
+			memset(&req, 0, sizeof(req));
+			cgroup_target_of(&st, &req.target);
+			req.signal = (uint32_t) sig;
+			if (cgroup_oneshot(g->helper_dir, IPC_CGROUP_KILL, &req, &err) < 0) {
+				brig_log_error(&err);
+				ret = 1;
+			}
+		} else if (all) {
 			kill_all(&st, pidfd, sig);
+		}
 		if (sys_pidfd_send_signal(pidfd, sig, 0) < 0 && errno != ESRCH) {
 			brig_log_errorf("kill container \"%s\": %s", st.id, strerror(errno));
 			ret = 1;

@@ -106,14 +106,18 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 	}
 	if (container_go(&c, &err) < 0) {
 		brig_log_error(&err);
-		ctr_kill_and_wait(&c.st);
+		ctr_kill_and_wait(g, &c.st, c.cg_active ? &c.cg : NULL);
 		while (waitpid(c.pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		ctr_destroy(c.state_rootfd, c.dirfd, &c.st);
+		ctr_destroy(g, c.state_rootfd, c.dirfd, &c.st, c.cg_active ? &c.cg : NULL);
+		if (c.cg_active)
+			cgs_finish(&c.cg);
 		container_release(&c);
 		return 1;
 	}
 	if (extra.detach) {
+		if (c.cg_active)
+			cgs_finish(&c.cg);
 		container_release(&c);
 		return 0;
 	}
@@ -123,7 +127,9 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 	flock(c.dirfd, LOCK_EX);
 	code = exit_code(status);
 	if (!extra.keep)
-		ctr_destroy(c.state_rootfd, c.dirfd, &c.st);
+		ctr_destroy(g, c.state_rootfd, c.dirfd, &c.st, c.cg_active ? &c.cg : NULL);
+	if (c.cg_active)
+		cgs_finish(&c.cg);
 	container_release(&c);
 	return code;
 }

@@ -15,6 +15,7 @@
 
 #include "front/cli.h"
 #include "front/config.h"
+#include "front/plan_cgroup.h"
 #include "front/state.h"
 #include "ipc/spawn.h"
 #include "lib/err.h"
@@ -69,6 +70,9 @@ struct container {
 	int init_fd;  /* init's end (closed in the front after clone) */
 	int fifo_fd;  /* exec fifo, O_RDWR, for the init */
 	struct ipc_helper mount;
+	struct cg_session cg; /* brig-cgroup, when cg_active */
+	bool cg_active;       /* a session is open */
+	bool cg_sent;         /* CREATE sent, reply not collected */
 	char *exec_path; /* resolved in the init */
 };
 
@@ -86,6 +90,13 @@ void container_abort(struct container *c);
 
 /* Release memory and fds of C (not the container itself). */
 void container_release(struct container *c);
+
+/* create_cgroup.c: brig-cgroup's part of create (see there). */
+int ctr_cgroup_begin(struct container *c, struct brig_err *err);
+int ctr_cgroup_send(struct container *c, struct brig_err *err);
+int ctr_cgroup_collect(struct container *c, struct brig_err *err);
+void ctr_cgroup_abort(struct container *c);
+void ctr_cgroup_end(struct container *c);
 
 /* The init's side: never returns. */
 void init_main(struct container *c) __attribute__((noreturn));

@@ -434,6 +434,8 @@ container_init_fields(struct container *c, struct brig_global *g, const struct c
 	c->state_rootfd = c->dirfd = c->pidfd = c->sync_fd = c->init_fd = c->fifo_fd = -1;
 	c->mount.sock = -1;
 	c->mount.pid = -1;
+	c->cg.h.sock = -1;
+	c->cg.h.pid = -1;
 	for (int t = 0; t < CFG_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
 }
@@ -450,9 +452,12 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	if (prepare(c, &bundlefd, err) < 0)
 		goto fail;
 	/* From here on, failure must undo: the state directory exists. */
-	if (ipc_helper_spawn(&c->mount, g->helper_dir, "brig-mount", err) < 0)
+	if (ipc_helper_spawn(&c->mount, g->helper_dir, "brig-mount", err) < 0 ||
+	    ctr_cgroup_begin(c, err) < 0)
 		goto fail;
 	if (make_exec_fifo(c, err) < 0 || (fill_state(c), clone_init(c, err)) < 0)
+		goto fail;
+	if (ctr_cgroup_send(c, err) < 0)
 		goto fail;
 	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0)
 		goto fail;
@@ -464,7 +469,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	 * /proc, before readonlyPaths exist) while runtime hooks run. */
 	if (run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
 		goto fail;
-	if (build_root(c, err) < 0)
+	if (build_root(c, err) < 0 || ctr_cgroup_collect(c, err) < 0)
 		goto fail;
 	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)
@@ -477,6 +482,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		brig_err_set(err, errno, "container init exited during setup");
 		goto fail;
 	}
+	ctr_cgroup_end(c);
 	if (!o->run_mode) {
 		close(c->sync_fd);
 		c->sync_fd = -1;
@@ -539,6 +545,7 @@ container_abort(struct container *c)
 		/* Closing its socket ends the helper's session. */
 		ipc_helper_finish(&c->mount);
 	}
+	ctr_cgroup_abort(c);
 	if (c->dirfd >= 0)
 		state_dir_remove(c->state_rootfd, c->dirfd, c->opts->id);
 	container_release(c);

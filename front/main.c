@@ -25,6 +25,11 @@ static const struct brig_command commands[] = {
 	{ "kill", cmd_kill, "send a signal to a container's init (--all: every process)" },
 	{ "delete", cmd_delete, "delete a container (--force: kill it first)" },
 	{ "list", cmd_list, "list containers (-q ids only, --format json)" },
+	{ "update", cmd_update, "change the resource limits of a running container" },
+	{ "pause", cmd_pause, "freeze every process of a container" },
+	{ "resume", cmd_resume, "thaw a paused container" },
+	{ "events", cmd_events, "stream stats and OOM events (--stats: once)" },
+	{ "ps", cmd_ps, "list the processes of a container" },
 	{ "spec", cmd_spec, "write a default config.json (--rootless)" },
 	{ "features", cmd_features, "print the features this runtime supports (JSON)" },
 };

@@ -221,6 +221,14 @@ state_file_json(const struct ctr_state *st)
 	yajl_gen_integer(g, st->owner);
 	gen_str(g, "has_hooks");
 	yajl_gen_bool(g, st->has_hooks);
+	gen_str(g, "has_cgroup");
+	yajl_gen_bool(g, st->has_cgroup);
+	if (st->cgroups_path != NULL)
+		gen_kv(g, "cgroups_path", st->cgroups_path);
+	gen_str(g, "cgroup_depth");
+	yajl_gen_integer(g, st->cgroup_depth);
+	gen_str(g, "paused");
+	yajl_gen_bool(g, st->paused);
 	gen_str(g, "annotations");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < st->n_annotations; i++)
@@ -273,6 +281,14 @@ tree_int(yajl_val root, const char *key)
 	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
 }
 
+static bool
+tree_bool(yajl_val root, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+	return v != NULL && YAJL_IS_TRUE(v);
+}
+
 int
 state_read(int dirfd, const char *id, struct ctr_state *st, struct brig_err *err)
 {
@@ -306,10 +322,14 @@ state_read(int dirfd, const char *id, struct ctr_state *st, struct brig_err *err
 	st->rootfs = tree_str(root, "rootfs");
 	st->created = tree_str(root, "created");
 	st->owner = (uid_t) tree_int(root, "owner");
+	st->has_hooks = tree_bool(root, "has_hooks");
+	st->has_cgroup = tree_bool(root, "has_cgroup");
+	st->paused = tree_bool(root, "paused");
+	st->cgroup_depth = (uint32_t) tree_int(root, "cgroup_depth");
 	{
-		const char *hp[] = { "has_hooks", NULL };
-		yajl_val h = yajl_tree_get(root, hp, yajl_t_any);
-		st->has_hooks = h != NULL && YAJL_IS_TRUE(h);
+		const char *cp[] = { "cgroups_path", NULL };
+		yajl_val v = yajl_tree_get(root, cp, yajl_t_string);
+		st->cgroups_path = v ? xstrdup(YAJL_GET_STRING(v)) : NULL;
 	}
 	ann = yajl_tree_get(root, annp, yajl_t_object);
 	if (ann != NULL && ann->u.object.len > 0) {
@@ -333,6 +353,7 @@ state_free(struct ctr_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	free(st->created);
+	free(st->cgroups_path);
 	for (size_t i = 0; i < st->n_annotations; i++) {
 		free(st->annotations[i].key);
 		free(st->annotations[i].value);
@@ -371,7 +392,9 @@ state_refresh(int dirfd, struct ctr_state *st)
 			}
 		}
 	}
-	if (fstatat(dirfd, "exec.fifo", &sb, AT_SYMLINK_NOFOLLOW) == 0)
+	if (st->paused)
+		st->status = CTR_PAUSED;
+	else if (fstatat(dirfd, "exec.fifo", &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		st->status = CTR_CREATED;
 	else
 		st->status = CTR_RUNNING;

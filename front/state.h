@@ -29,6 +29,10 @@ struct ctr_state {
 	struct cfg_kv *annotations;
 	size_t n_annotations;
 	bool has_hooks; /* a config copy with poststart/poststop hooks is kept */
+	bool has_cgroup;      /* brig-cgroup made or joined a cgroup for it */
+	char *cgroups_path;   /* linux.cgroupsPath as sent to brig-cgroup, or NULL */
+	uint32_t cgroup_depth; /* path components brig-cgroup created (to remove) */
+	bool paused;          /* frozen by `pause` */
 	enum ctr_status status; /* computed by state_refresh(), not stored */
 };
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,14 @@ helper_harden(const char *name)
 	int type = 0;
 	socklen_t len = sizeof(type);
 
+	sigset_t none;
+
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die(name, "cannot make the process non-dumpable");
+	/* brig run blocks every signal while it starts helpers: a helper
+	 * must stay killable. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing from the caller's environment reaches our decisions. */
 	if (clearenv() != 0)
 		environ = NULL;

@@ -6,14 +6,20 @@
 
 #include "lib/err.h"
 
+struct ipc_helper_exec; /* what the starting child reads: private to spawn.c */
+
 struct ipc_helper {
 	const char *name; /* "brig-mount", for messages */
 	pid_t pid;
 	int sock; /* our end, SOCK_SEQPACKET, CLOEXEC */
+	struct ipc_helper_exec *exec; /* kept until the helper is reaped */
 };
 
-/* Start DIR/NAME with posix_spawn (vfork-style: no copy of our address
- * space), an empty environment and only fds 0-2 and IPC_HELPER_FD. */
+/* Start DIR/NAME with an empty environment and only fds 0-2 and
+ * IPC_HELPER_FD.  The child shares our memory until its exec (no copy of
+ * our address space) but, unlike vfork or posix_spawn, we do not wait for
+ * that exec: two helpers start side by side while brig goes on.  An exec
+ * that fails shows as the helper closing its socket unanswered. */
 int ipc_helper_spawn(struct ipc_helper *h, const char *dir, const char *name,
 		     struct brig_err *err);
 

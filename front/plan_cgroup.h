@@ -1,0 +1,50 @@
+/* plan_cgroup.h - config.json's linux.resources -> brig-cgroup requests,
+ * and the small client the commands use to talk to brig-cgroup. */
+#ifndef BRIG_FRONT_PLAN_CGROUP_H
+#define BRIG_FRONT_PLAN_CGROUP_H
+
+#include <stdbool.h>
+
+#include "front/config.h"
+#include "front/state.h"
+#include "ipc/cgroupmsg.h"
+#include "ipc/spawn.h"
+
+/* Copy (sharing strings, not owning them) R into OUT. */
+void plan_cgroup_resources(const struct cfg_resources *r, struct cg_resources *out);
+/* Free what plan_cgroup_resources allocated (the arrays, not the strings). */
+void plan_cgroup_resources_free(struct cg_resources *out);
+
+struct cg_session {
+	struct ipc_helper h;
+	uint32_t pending; /* request id of a CREATE sent but not yet collected */
+};
+
+/* Whether brig manages a cgroup for containers at all in this run: as
+ * root, always; rootless runs skip cgroups (see brig(8)). */
+bool cgroup_wanted(void);
+
+int cgs_start(struct cg_session *s, const char *helper_dir, struct brig_err *err);
+void cgs_finish(struct cg_session *s);
+
+/* CREATE in two halves, so that brig-mount works meanwhile. */
+int cgs_create_send(struct cg_session *s, const struct cg_target *t,
+		    const struct cg_resources *res, int pidfd, struct brig_err *err);
+int cgs_create_wait(struct cg_session *s, uint32_t *created_depth, struct brig_err *err);
+
+int cgs_request(struct cg_session *s, uint16_t type, const struct cg_request *req,
+		struct brig_err *err);
+int cgs_stats(struct cg_session *s, const struct cg_target *t, struct cg_stats *out,
+	      struct brig_err *err);
+int cgs_pids(struct cg_session *s, const struct cg_target *t, struct cg_pids_reply *out,
+	     struct brig_err *err);
+
+/* The target of a container from its state. */
+void cgroup_target_of(const struct ctr_state *st, struct cg_target *t);
+
+/* One request on a session of its own (spawn, call, finish): for the
+ * commands that only need one thing of brig-cgroup. */
+int cgroup_oneshot(const char *helper_dir, uint16_t type, const struct cg_request *req,
+		   struct brig_err *err);
+
+#endif
