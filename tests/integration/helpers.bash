@@ -34,7 +34,40 @@ requires_brig() {
 # runtime that blocks (a lock held, a hook never fed its stdin) fails the
 # test after RT_TIMEOUT seconds instead of hanging the suite.
 rt() {
+	case "${1:-}" in
+	create | run) auto_cgroup_path "${*: -1}" ;;
+	esac
 	timeout --foreground -k 5 "${RT_TIMEOUT:-30}" "$RUNTIME" --root "$ROOT" "$@"
+}
+
+# Every container gets a cgroup (brig and runc make one when run as root).
+# Unless a test chose its own cgroupsPath, put it under a parent that
+# belongs to this test run, never at the top of a hierarchy:
+# /brig-test-<run pid>/auto-<id>.  auto_cgroup_cleanup removes what is left.
+AUTO_CG_PARENT=/brig-test-$BATS_ROOT_PID
+auto_cgroup_path() {
+	local id=$1 cur
+	[ -f "${BUNDLE:-}/config.json" ] || return 0
+	cur=$(jq -r '.linux.cgroupsPath // ""' "$BUNDLE/config.json")
+	case "$cur" in
+	"" | "$AUTO_CG_PARENT"/auto-*) ;;
+	*) return 0 ;;
+	esac
+	jq --arg p "$AUTO_CG_PARENT/auto-$id" '.linux.cgroupsPath = $p' "$BUNDLE/config.json" \
+		>"$BUNDLE/config.json.tmp" && mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json"
+}
+
+# Remove this run's automatic cgroups that are left (empty ones only:
+# rmdir refuses a cgroup with processes) and their parent once empty.
+auto_cgroup_cleanup() {
+	local d
+	for d in /sys/fs/cgroup/*"$AUTO_CG_PARENT"/auto-* /sys/fs/cgroup/*/"$AUTO_CG_PARENT"/auto-*; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	for d in /sys/fs/cgroup"$AUTO_CG_PARENT" /sys/fs/cgroup/*"$AUTO_CG_PARENT"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	return 0
 }
 
 # Build the cached rootfs: static busybox with every applet as a symlink,
@@ -236,6 +269,7 @@ common_teardown() {
 	if [ "$ok" -ne 0 ]; then
 		echo "teardown: killed leftover processes of the test" >&2
 	fi
+	auto_cgroup_cleanup
 	if [ "$(test_mounts)" != "$MOUNTS_BEFORE" ]; then
 		echo "teardown: leftover mounts:" >&2
 		test_mounts >&2
