@@ -235,7 +235,8 @@ skip_unless_file() {
 		echo "awk=$?"; sleep 100'
 	create_ct "$CT"
 	# brig notices an OOM kill at its next reading: read every second.
-	rt events --interval 1s "$CT" >"$TEST_DIR/events" 2>&1 &
+	# Not through rt: $! must be the process that gets the signal.
+	timeout 30 "$RUNTIME" --root "$ROOT" events --interval 1s "$CT" >"$TEST_DIR/events" 2>&1 &
 	evpid=$!
 	sleep 0.5 # let events register for OOM notifications first
 	rt start "$CT"
@@ -244,7 +245,7 @@ skip_unless_file() {
 	wait_file "$TEST_DIR/events" '"type": *"oom"'
 	kill "$evpid" 2>/dev/null || true
 	wait "$evpid" || true
-	jq -e --arg id "$CT" 'select(.type == "oom") | .id == $id' "$TEST_DIR/events" >/dev/null
+	jq -s -e --arg id "$CT" 'any(.[]; .type == "oom" and .id == $id)' "$TEST_DIR/events" >/dev/null
 	if cg_is_v2 memory; then
 		grep -Eq '^oom_kill [1-9]' "$(cg_file memory memory.events)"
 	else
@@ -427,11 +428,12 @@ skip_unless_file() {
 	# The test owns /$CT: its id is unique to this run.
 	CG_PARENT=/$CT
 	CG_PATH=/$CT
-	start_sleeping
+	set_args sleep 100
+	# Not through rt, which would give the container a cgroupsPath.
+	timeout 30 "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CT" </dev/null \
+		>"$TEST_DIR/$CT.out" 2>"$TEST_DIR/$CT.err" || { ct_err "$CT" >&2; false; }
 	[ "$(cg_procs)" = "$(ct_pid "$CT")" ]
-	rt kill "$CT" KILL
-	wait_status "$CT" stopped
-	rt delete "$CT"
+	rt delete -f "$CT"
 	cg_gone
 }
 
