@@ -16,6 +16,7 @@
 #include "front/cli.h"
 #include "front/config.h"
 #include "front/plan_cgroup.h"
+#include "front/seccomp.h"
 #include "front/state.h"
 #include "ipc/spawn.h"
 #include "lib/err.h"
@@ -43,6 +44,7 @@ enum sync_type {
 	SYNC_COMMIT,     /* front -> init: state written; payload: state JSON for hooks */
 	SYNC_GO,         /* front -> init (run): exec now */
 	SYNC_ERROR,      /* init -> front: payload is the error message */
+	SYNC_LISTENER,   /* init -> front: the seccomp listener fd (SCM_RIGHTS) */
 };
 
 #define SYNC_PAYLOAD_MAX 8192
@@ -74,6 +76,8 @@ struct container {
 	bool cg_active;       /* a session is open */
 	bool cg_sent;         /* CREATE sent, reply not collected */
 	char *exec_path; /* resolved in the init */
+	struct seccomp_prog seccomp; /* compiled before the clone; the init installs it */
+	int listener_fd;             /* init: SCMP_ACT_NOTIFY listener, -1 otherwise */
 };
 
 /* Create the container described by O (front side); on success the init
@@ -104,6 +108,10 @@ void init_main(struct container *c) __attribute__((noreturn));
 /* sync helpers (sync.c) */
 int sync_send(int fd, uint32_t type, const char *payload);
 int sync_send_error(int fd, const struct brig_err *err);
+/* A message carrying one fd (SYNC_LISTENER). */
+int sync_send_fd(int fd, uint32_t type, int passed);
+/* Wait for a message of type WANT carrying one fd; *PASSED gets it. */
+int sync_expect_fd(int fd, uint32_t want, int *passed, struct brig_err *err);
 /* Wait for a message of type WANT; SYNC_ERROR from the peer becomes ERR. */
 int sync_expect(int fd, uint32_t want, struct sync_msg *msg, struct brig_err *err);
 

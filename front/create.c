@@ -387,6 +387,25 @@ keep_config_copy(struct container *c, int bundlefd, struct brig_err *err)
 	return n < 0 ? brig_err_set(err, errno, "keep a copy of config.json") : 0;
 }
 
+/* The seccomp listener of SCMP_ACT_NOTIFY goes to linux.seccomp.listenerPath
+ * with the state (as runc sends it: during create). */
+static int
+pass_listener(struct container *c, struct brig_err *err)
+{
+	const struct cfg_seccomp *sc = &c->cfg->linux.seccomp;
+	cleanup_free char *json = NULL;
+	int fd, ret;
+
+	if (!sc->present || !seccomp_needs_listener(sc))
+		return 0;
+	if (sync_expect_fd(c->sync_fd, SYNC_LISTENER, &fd, err) < 0)
+		return -1;
+	json = state_to_json(&c->st, "creating", false);
+	ret = seccomp_send_listener(sc->listener_path, sc->listener_metadata, fd, json, err);
+	close(fd);
+	return ret;
+}
+
 static int
 prepare(struct container *c, int *bundlefd, struct brig_err *err)
 {
@@ -407,7 +426,14 @@ prepare(struct container *c, int *bundlefd, struct brig_err *err)
 	if (c->state_rootfd < 0)
 		return -1;
 	c->dirfd = state_dir_create(c->state_rootfd, c->opts->id, err);
-	return c->dirfd < 0 ? -1 : 0;
+	if (c->dirfd < 0)
+		return -1;
+	/* Compiled (or found in the cache) before the clone: the init gets
+	 * the program with its copy of our memory. */
+	if (c->cfg->linux.seccomp.present &&
+	    seccomp_program_for(c->g, &c->cfg->linux.seccomp, &c->seccomp, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -436,6 +462,7 @@ container_init_fields(struct container *c, struct brig_global *g, const struct c
 	c->mount.pid = -1;
 	c->cg.h.sock = -1;
 	c->cg.h.pid = -1;
+	c->listener_fd = -1;
 	for (int t = 0; t < CFG_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
 }
@@ -471,7 +498,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (build_root(c, err) < 0 || ctr_cgroup_collect(c, err) < 0)
 		goto fail;
-	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 ||
+	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || pass_listener(c, err) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)
 		goto fail;
 	if (state_write(c->dirfd, &c->st, err) < 0 || keep_config_copy(c, bundlefd, err) < 0)
@@ -567,6 +594,7 @@ container_release(struct container *c)
 			close(c->ns_fds[t]);
 		c->ns_fds[t] = -1;
 	}
+	seccomp_prog_free(&c->seccomp);
 	if (c->cfg != NULL)
 		config_free(c->cfg);
 	c->cfg = NULL;

@@ -290,6 +290,12 @@ init_main(struct container *c)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (init_process_setup(c, &err) < 0)
 		init_fail(c, fd, &err);
+	/* SCMP_ACT_NOTIFY: the front hands the listener to listenerPath. */
+	if (c->listener_fd >= 0) {
+		if (sync_send_fd(fd, SYNC_LISTENER, c->listener_fd) < 0)
+			_exit(1);
+		close(c->listener_fd);
+	}
 	if (sync_send(fd, SYNC_READY, NULL) < 0 || sync_expect(fd, SYNC_COMMIT, &msg, &err) < 0)
 		_exit(1);
 	if (c->opts->run_mode) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "front/hooks.h"
+#include "front/seccomp.h"
 #include "front/waiter.h"
 #include "lib/xalloc.h"
 
@@ -239,6 +240,15 @@ prepare_fds(struct container *c, struct brig_err *err)
 	return 0;
 }
 
+static int
+install_seccomp(struct container *c, struct brig_err *err)
+{
+	c->listener_fd = -1;
+	if (!c->cfg->linux.seccomp.present)
+		return 0;
+	return seccomp_install(&c->seccomp, &c->cfg->linux.seccomp, &c->listener_fd, err);
+}
+
 int
 init_process_setup(struct container *c, struct brig_err *err)
 {
@@ -253,13 +263,18 @@ init_process_setup(struct container *c, struct brig_err *err)
 	/* Made while still root, as runc does. */
 	if (p->cwd != NULL && access(p->cwd, F_OK) < 0 && errno == ENOENT)
 		make_cwd(p->cwd);
+	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN for a filter:
+	 * install it while we still have it (as runc does). */
+	if (!p->no_new_privileges && install_seccomp(c, err) < 0)
+		return -1;
 	if (set_user_and_caps(p, err) < 0 || enter_cwd(p, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return brig_err_set(err, errno, "config.json: process.noNewPrivileges");
-	if (find_executable(c, err) < 0)
+	if (find_executable(c, err) < 0 || prepare_fds(c, err) < 0)
 		return -1;
-	return prepare_fds(c, err);
+	/* With no_new_privs: the very last step before exec. */
+	return p->no_new_privileges ? install_seccomp(c, err) : 0;
 }
 
 /* The process's environment, plus LISTEN_FDS and LISTEN_PID=1 when brig
