@@ -388,6 +388,11 @@ cg_base() {
 		return 0
 	fi
 	v2=$(cg_v2_root)
+	# cgroup2 names two v1 controllers differently.
+	case $c in
+	blkio) c=io ;;
+	cpuacct) c=cpu ;;
+	esac
 	if [ -n "$v2" ] && grep -qw -- "$c" "$v2/cgroup.controllers"; then
 		echo "$v2"
 	fi
