@@ -13,51 +13,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/pidfd.h"
 #include "lib/cleanup.h"
 #include "lib/sys.h"
 #include "lib/xalloc.h"
 
 #define CG_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-/* The "Pid:" line of a pidfd's fdinfo: > 0 while the process lives. */
-static long
-fdinfo_pid(int fd)
-{
-	char path[64], line[128];
-	cleanup_fclose FILE *f = NULL;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "Pid:", 4) == 0)
-			return strtol(line + 4, NULL, 10);
-	return -1;
-}
-
-/* Same check as brig-mount's: an anonymous pidfd inode naming a live
- * process, and nothing else, so we never move a pid we were not given a
- * handle on (a pid number alone could be reused). */
+/* Same check as brig-mount's (ipc/pidfd.c): we never move a pid we were
+ * not given a handle on (a pid number alone could be reused). */
 long
 cg_verify_pidfd(int fd, struct brig_err *err)
 {
-	char path[64], target[64];
-	ssize_t n;
-	long pid;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return brig_err_set(err, errno, "cgroup create: cannot inspect the fd");
-	target[n] = '\0';
-	if (strcmp(target, "anon_inode:[pidfd]") != 0 && strncmp(target, "pidfd:", 6) != 0)
-		return brig_err_set(err, EBADF, "cgroup create: the fd is not a pidfd (%s)",
-		                    target);
-	pid = fdinfo_pid(fd);
-	if (pid <= 0)
-		return brig_err_set(err, ESRCH, "cgroup create: the container init");
-	return pid;
+	return ipc_pidfd_check(fd, "cgroup create", err);
 }
 
 /* Undo a partial attach: back into the cgroups the init came from, which
@@ -98,7 +66,7 @@ cg_attach(struct cg_layout *l, int pidfd, struct brig_err *err)
 			return brig_err_wrap(err, "move the container init into its cgroup");
 		}
 	/* Had it died meanwhile, the number might name another process now. */
-	if (fdinfo_pid(pidfd) != pid)
+	if (ipc_pidfd_pid(pidfd) != pid)
 		return brig_err_set(err, ESRCH, "cgroup create: the container init exited");
 	return 0;
 }

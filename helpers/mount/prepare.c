@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ipc/pidfd.h"
 #include "lib/cleanup.h"
 #include "lib/xalloc.h"
 
@@ -78,43 +79,11 @@ mnt_state_free(struct mnt_state *s)
 	mnt_state_init(s);
 }
 
-/* The "Pid:" line of a pidfd's fdinfo: > 0 while the process lives. */
-static long
-fdinfo_pid(int fd)
-{
-	char path[64], line[128];
-	cleanup_fclose FILE *f = NULL;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "Pid:", 4) == 0)
-			return strtol(line + 4, NULL, 10);
-	return -1;
-}
-
 int
 mnt_verify_pidfd(int fd, struct brig_err *err)
 {
-	char path[64], target[64];
-	ssize_t n;
-
-	/* A pidfd is an anonymous inode ("anon_inode:[pidfd]"; kernels with
-	 * pidfs may say "pidfd:[ino]") whose fdinfo names a live process.
-	 * Nothing else passes both checks, so setns below cannot be pointed
-	 * at an arbitrary namespace file. */
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return brig_err_set(err, errno, "mount plan: cannot inspect the fd");
-	target[n] = '\0';
-	if (strcmp(target, "anon_inode:[pidfd]") != 0 && strncmp(target, "pidfd:", 6) != 0)
-		return brig_err_set(err, EBADF, "mount plan: the fd is not a pidfd (%s)", target);
-	if (fdinfo_pid(fd) <= 0)
-		return brig_err_set(err, ESRCH, "mount plan: the container init");
-	return 0;
+	/* setns below cannot be pointed at an arbitrary namespace file. */
+	return ipc_pidfd_check(fd, "mount plan", err) < 0 ? -1 : 0;
 }
 
 static int
