@@ -15,43 +15,16 @@
  * system calls, so the binary is tiny and its exec cheap.
  */
 
-#if defined(__x86_64__)
-#define NR_read 0
-#define NR_write 1
-#define NR_close 3
-#define NR_execve 59
-#define NR_exit 60
+#include <sys/syscall.h>
 
-static long
-sys3(long n, long a, long b, long c)
-{
-	long ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(n), "D"(a), "S"(b), "d"(c)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-#elif defined(__aarch64__)
-#define NR_read 63
-#define NR_write 64
-#define NR_close 57
-#define NR_execve 221
-#define NR_exit 93
+#include "lib/rawsys.h"
 
-static long
-sys3(long n, long a, long b, long c)
-{
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-	return x0;
-}
-#else
-#error "brig-wait: add the system call convention of this architecture"
-#endif
+#define NR_read SYS_read
+#define NR_write SYS_write
+#define NR_close SYS_close
+#define NR_execve SYS_execve
+#define NR_exit SYS_exit
+#define sys3 raw_syscall3
 
 #define EINTR 4
 
