@@ -161,13 +161,35 @@ gen_kv(yajl_gen g, const char *k, const char *v)
 	gen_str(g, v ? v : "");
 }
 
+static void
+gen_annotations(yajl_gen g, const struct ctr_state *st)
+{
+	gen_str(g, "annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < st->n_annotations; i++)
+		gen_kv(g, st->annotations[i].key, st->annotations[i].value);
+	yajl_gen_map_close(g);
+}
+
+/* Close the top-level map and return the text (freeing the generator). */
+static char *
+gen_finish(yajl_gen g)
+{
+	const unsigned char *buf;
+	size_t len;
+	char *out;
+
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	out = xstrndup((const char *) buf, len);
+	yajl_gen_free(g);
+	return out;
+}
+
 char *
 state_to_json(const struct ctr_state *st, const char *status, bool pretty)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t len;
-	char *out;
 
 	if (g == NULL)
 		return NULL;
@@ -183,18 +205,9 @@ state_to_json(const struct ctr_state *st, const char *status, bool pretty)
 	gen_kv(g, "rootfs", st->rootfs);
 	gen_kv(g, "created", st->created);
 	gen_kv(g, "owner", "");
-	if (st->n_annotations > 0) {
-		gen_str(g, "annotations");
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < st->n_annotations; i++)
-			gen_kv(g, st->annotations[i].key, st->annotations[i].value);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_map_close(g);
-	yajl_gen_get_buf(g, &buf, &len);
-	out = xstrndup((const char *) buf, len);
-	yajl_gen_free(g);
-	return out;
+	if (st->n_annotations > 0)
+		gen_annotations(g, st);
+	return gen_finish(g);
 }
 
 /* Our own fields ride along in state.json under "brig". */
@@ -202,9 +215,6 @@ static char *
 state_file_json(const struct ctr_state *st)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t len;
-	char *out;
 
 	if (g == NULL)
 		return NULL;
@@ -229,16 +239,8 @@ state_file_json(const struct ctr_state *st)
 	yajl_gen_integer(g, st->cgroup_depth);
 	gen_str(g, "paused");
 	yajl_gen_bool(g, st->paused);
-	gen_str(g, "annotations");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < st->n_annotations; i++)
-		gen_kv(g, st->annotations[i].key, st->annotations[i].value);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
-	yajl_gen_get_buf(g, &buf, &len);
-	out = xstrndup((const char *) buf, len);
-	yajl_gen_free(g);
-	return out;
+	gen_annotations(g, st);
+	return gen_finish(g);
 }
 
 int
