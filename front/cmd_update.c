@@ -24,6 +24,7 @@ static const struct option update_options[] = {
 	{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP },
 	{ "memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION },
 	{ "kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY },
+	{ "cpu-share", required_argument, NULL, OPT_CPU_SHARES }, /* runc's spelling */
 	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
 	{ "cpu-quota", required_argument, NULL, OPT_CPU_QUOTA },
 	{ "cpu-period", required_argument, NULL, OPT_CPU_PERIOD },

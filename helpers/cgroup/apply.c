@@ -5,10 +5,12 @@
 #include "helpers/cgroup/cgroup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 missing(const char *field, const char *ctrl, struct brig_err *err)
@@ -136,6 +138,45 @@ memory(struct cg_layout *l, const struct cg_memory *m, struct brig_err *err)
 	return 0;
 }
 
+/* v1 gives a new cgroup no real-time budget, and a child can never have
+ * more than its parent: hand the ancestors this call created (and only
+ * those) the budget the container asks for, from the top down. */
+static int
+rt_budget_for_parents(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
+{
+	char buf[32];
+
+	if (h->created < 2)
+		return 0;
+	for (unsigned i = h->nchain - h->created; i + 1 < h->nchain; i++) {
+		const struct {
+			const char *file;
+			long long v;
+			bool want;
+		} w[2] = {
+			{ "cpu.rt_period_us", (long long) c->realtime_period,
+			  (c->has & CGC_RT_PERIOD) && c->realtime_period },
+			{ "cpu.rt_runtime_us", (long long) c->realtime_runtime, true },
+		};
+		for (int k = 0; k < 2; k++) {
+			int fd, n;
+			if (!w[k].want)
+				continue;
+			n = snprintf(buf, sizeof(buf), "%lld", w[k].v);
+			fd = openat(h->chain[i], w[k].file, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, buf, (size_t) n) != n) {
+				int e = errno;
+				if (fd >= 0)
+					close(fd);
+				return brig_err_set(err, e, "realtime budget of a parent cgroup (%s)",
+						    w[k].file);
+			}
+			close(fd);
+		}
+	}
+	return 0;
+}
+
 static int
 cpu_v1(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
 {
@@ -153,7 +194,8 @@ cpu_v1(struct cg_hier *h, const struct cg_cpu *c, struct brig_err *err)
 	    write_u64(h, "cpu.rt_period_us", c->realtime_period, err) < 0)
 		return -1;
 	if ((c->has & CGC_RT_RUNTIME) && c->realtime_runtime &&
-	    write_i64(h, "cpu.rt_runtime_us", c->realtime_runtime, err) < 0)
+	    (rt_budget_for_parents(h, c, err) < 0 ||
+	     write_i64(h, "cpu.rt_runtime_us", c->realtime_runtime, err) < 0))
 		return -1;
 	if ((c->has & CGC_IDLE) && write_i64(h, "cpu.idle", c->idle, err) < 0)
 		return -1;

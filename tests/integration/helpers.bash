@@ -7,9 +7,9 @@
 # against runc, to show that they check behaviour and not brig's quirks.
 # A test that checks something only brig does calls requires_brig.
 #
-# Tests run real containers and must run as root.  They never set
-# linux.resources or cgroupsPath (runc makes a cgroup of its own; brig's
-# cgroup support is tested elsewhere).
+# Tests run real containers and must run as root.  Every container's
+# cgroup goes under a parent owned by the test run (see rt and
+# auto_cgroup_path); cgroups.bats tests the limits themselves.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BRIG=${BRIG:-$REPO/build/front/brig}
