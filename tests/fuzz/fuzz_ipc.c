@@ -29,11 +29,12 @@
 
 #include "ipc/codec.h"
 #include "ipc/io.h"
+#include "ipc/cgroupmsg.h"
 #include "ipc/mountplan.h"
 #include "ipc/wire.h"
 #include "lib/err.h"
 
-enum fz_target { FZ_MOUNTPLAN, FZ_RECV, FZ_REPLY, FZ_TARGETS };
+enum fz_target { FZ_MOUNTPLAN, FZ_RECV, FZ_REPLY, FZ_CGROUP, FZ_TARGETS };
 
 #define FZ_MAX_FDS (IPC_MAX_FDS + 2) /* a few more than a message may carry */
 #define FZ_FIX_ID 0x80               /* byte 1: patch the reply's request id */
@@ -58,6 +59,44 @@ fz_mountplan(const uint8_t *data, size_t size)
 	}
 	ipc_writer_free(&w);
 	mountplan_free(&p);
+}
+
+/* brig-cgroup's decoders: every request type (first byte picks it) and
+ * the three data replies; a request that decodes must pass or fail the
+ * check without crashing. */
+static void
+fz_cgroup(const uint8_t *data, size_t size)
+{
+	static const uint16_t types[] = { IPC_CGROUP_CREATE, IPC_CGROUP_UPDATE, IPC_CGROUP_FREEZE,
+					  IPC_CGROUP_THAW,   IPC_CGROUP_STATS,  IPC_CGROUP_PIDS,
+					  IPC_CGROUP_KILL,   IPC_CGROUP_DELETE };
+	struct cg_request req;
+	struct cg_stats st;
+	struct cg_pids_reply pids;
+	struct cg_created cr;
+	struct ipc_reader r;
+	struct brig_err err;
+	uint16_t type;
+
+	if (size < 1)
+		return;
+	type = types[data[0] % (sizeof(types) / sizeof(types[0]))];
+	memset(&req, 0, sizeof(req));
+	ipc_reader_init(&r, data + 1, size - 1);
+	if (cgmsg_decode(&r, type, &req, &err) == 0) {
+		(void) cgmsg_check(type, &req, &err);
+		cgmsg_free(&req);
+	}
+	memset(&st, 0, sizeof(st));
+	ipc_reader_init(&r, data + 1, size - 1);
+	if (cgmsg_decode_stats(&r, &st, &err) == 0)
+		cgmsg_stats_free(&st);
+	memset(&pids, 0, sizeof(pids));
+	ipc_reader_init(&r, data + 1, size - 1);
+	if (cgmsg_decode_pids(&r, &pids, &err) == 0)
+		cgmsg_pids_free(&pids);
+	ipc_reader_init(&r, data + 1, size - 1);
+	(void) cgmsg_decode_created(&r, &cr, &err);
 }
 
 /* The lowest free fd: equal before and after an iteration unless an fd
@@ -188,6 +227,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case FZ_REPLY:
 		fz_reply(data + 2, size - 2, nfds, fix_id);
+		break;
+	case FZ_CGROUP:
+		fz_cgroup(data + 2, size - 2);
 		break;
 	default:
 		break;
