@@ -263,9 +263,10 @@ cache_profile() {
 	entry=$(cache_entry)
 	cp "$entry" "$TEST_DIR/good"
 	truncate -s -8 "$entry"
-	brig_run --debug "$CT"
+	run rt --debug run --bundle "$BUNDLE" "$CT" </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ret=-1 errno=42"* ]]
+	[[ "$output" == *"size does not match the header"* ]]
 	cmp "$entry" "$TEST_DIR/good"
 }
 
