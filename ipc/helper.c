@@ -105,11 +105,19 @@ helper_serve(const char *name, const struct helper_op *ops, unsigned n_ops, void
 			return 1;
 		}
 		memset(&reply, 0, sizeof(reply));
-		op->fn(msg, &reply, state);
+		/* The handler's return value decides: a failed attempt it
+		 * recovered from may have left text in reply.err. */
+		if (op->fn(msg, &reply, state) < 0) {
+			errnum = reply.err.errnum ? reply.err.errnum : EINVAL;
+			if (reply.err.msg[0] == '\0')
+				snprintf(reply.err.msg, sizeof(reply.err.msg), "request failed");
+			for (uint32_t i = 0; i < reply.nfds; i++)
+				close(reply.fds[i]);
+			reply.nfds = 0;
+		} else {
+			errnum = 0;
+		}
 		ipc_msg_close_fds(msg); /* handlers take what they keep (set -1) */
-		errnum = reply.err.errnum;
-		if (errnum == 0 && reply.err.msg[0] != '\0')
-			errnum = EINVAL;
 		ipc_reply(IPC_HELPER_FD, msg->hdr.request_id, errnum,
 			  errnum ? reply.err.msg : "", reply.nfds ? reply.fds : NULL, reply.nfds);
 		for (uint32_t i = 0; i < reply.nfds; i++)
