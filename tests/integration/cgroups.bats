@@ -388,8 +388,10 @@ skip_unless_file() {
 }
 
 @test "kill --all signals every process of the container" {
-	# Both shells note the signal; without --all only the init would.
-	set_args sh -c 'trap "echo init >>/tmp/m; exit 0" USR1
+	# Both shells note the signal; without --all only the init would.  The
+	# init waits a moment before it exits: its exit kills the rest of its
+	# pid namespace, maybe before the child's trap has run.
+	set_args sh -c 'trap "echo init >>/tmp/m; sleep 1; exit 0" USR1
 		sh -c "trap \"echo child >>/tmp/m; exit 0\" USR1; while :; do sleep 0.1; done" &
 		while :; do sleep 0.1; done'
 	create_ct "$CT"
