@@ -74,7 +74,7 @@ struct container {
 	struct ipc_helper mount;
 	struct cg_session cg; /* brig-cgroup, when cg_active */
 	bool cg_active;       /* a session is open */
-	bool cg_sent;         /* CREATE sent, reply not collected */
+	struct cg_entry cg_entry; /* the init's way into its cgroup */
 	char *exec_path; /* resolved in the init */
 	struct seccomp_prog seccomp; /* compiled before the clone; the init installs it */
 	int listener_fd;             /* init: SCMP_ACT_NOTIFY listener, -1 otherwise */
@@ -97,8 +97,6 @@ void container_release(struct container *c);
 
 /* create_cgroup.c: brig-cgroup's part of create (see there). */
 int ctr_cgroup_begin(struct container *c, struct brig_err *err);
-int ctr_cgroup_send(struct container *c, struct brig_err *err);
-int ctr_cgroup_collect(struct container *c, struct brig_err *err);
 void ctr_cgroup_abort(struct container *c);
 void ctr_cgroup_end(struct container *c);
 

@@ -245,6 +245,15 @@ clone_init(struct container *c, struct brig_err *err)
 		.flags = clone_flags_now(c->clone_flags) | CLONE_PIDFD,
 		.exit_signal = SIGCHLD,
 	};
+
+	/* The init's cgroup namespace must start at its cgroup: when it
+	 * still has to move itself (v1), it unshares that namespace after. */
+	if (c->cg_entry.n_tasks > 0)
+		args.flags &= ~(uint64_t) CLONE_NEWCGROUP;
+	if (c->cg_entry.v2_dir >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t) c->cg_entry.v2_dir;
+	}
 	int sv[2];
 	int restore_pid = -1;
 	int pidfd = -1;
@@ -271,6 +280,7 @@ clone_init(struct container *c, struct brig_err *err)
 	}
 	close(c->init_fd);
 	c->init_fd = -1;
+	cg_entry_close(&c->cg_entry);
 	if (pid < 0)
 		return brig_err_set(err, errno, "clone the container init");
 	c->pid = pid;
@@ -462,6 +472,7 @@ container_init_fields(struct container *c, struct brig_global *g, const struct c
 	c->mount.pid = -1;
 	c->cg.h.sock = -1;
 	c->cg.h.pid = -1;
+	c->cg_entry.v2_dir = -1;
 	c->listener_fd = -1;
 	for (int t = 0; t < CFG_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
@@ -484,8 +495,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (make_exec_fifo(c, err) < 0 || (fill_state(c), clone_init(c, err)) < 0)
 		goto fail;
-	if (ctr_cgroup_send(c, err) < 0)
-		goto fail;
+
 	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0)
 		goto fail;
 	if ((c->clone_flags & CLONE_NEWUSER) && sync_send(c->sync_fd, SYNC_MAPPED, NULL) < 0) {
@@ -496,7 +506,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	 * /proc, before readonlyPaths exist) while runtime hooks run. */
 	if (run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
 		goto fail;
-	if (build_root(c, err) < 0 || ctr_cgroup_collect(c, err) < 0)
+	if (build_root(c, err) < 0)
 		goto fail;
 	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || pass_listener(c, err) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)

@@ -70,6 +70,30 @@ join_namespaces(struct container *c, struct brig_err *err)
 	return joined ? 1 : 0;
 }
 
+/* Move into the container's v1 cgroups by writing "0" (this thread) to
+ * the "tasks" files brig-cgroup opened for us (see create_cgroup.c), then
+ * make the new cgroup namespace, rooted there.  Nothing else is written. */
+static int
+enter_cgroup(struct container *c, struct brig_err *err)
+{
+	struct cg_entry *e = &c->cg_entry;
+	int ret = 0;
+
+	for (uint32_t i = 0; i < e->n_tasks; i++) {
+		if (ret == 0 && write(e->tasks[i], "0", 1) != 1)
+			ret = brig_err_set(err, errno, "enter the container's cgroup");
+		close(e->tasks[i]);
+	}
+	if (e->v2_dir >= 0)
+		close(e->v2_dir);
+	if (ret < 0)
+		return -1;
+	if (e->n_tasks > 0 && (c->clone_flags & CLONE_NEWCGROUP) &&
+	    !(c->clone_flags & CLONE_NEWUSER) && unshare(CLONE_NEWCGROUP) < 0)
+		return brig_err_set(err, errno, "create the cgroup namespace");
+	return 0;
+}
+
 /* Become root of the new user namespace (its maps are written now), then
  * make the other new namespaces from there (see clone_flags_now). */
 static int
@@ -250,7 +274,7 @@ init_main(struct container *c)
 	 * sync socket, and end of file there (the front died) ends it. */
 	/* Host fds: none may survive into the container but stdio, the
 	 * preserved ones, our sync socket and the exec fifo. */
-	if (join_namespaces(c, &err) < 0)
+	if (enter_cgroup(c, &err) < 0 || join_namespaces(c, &err) < 0)
 		init_fail(c, fd, &err);
 	keep[0] = fd;
 	keep[1] = c->fifo_fd >= 0 ? c->fifo_fd : fd;

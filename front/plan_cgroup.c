@@ -216,15 +216,6 @@ send_request(struct cg_session *s, uint16_t type, const struct cg_request *req, 
 	return ret;
 }
 
-int
-cgs_create_send(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
-		int pidfd, struct brig_err *err)
-{
-	struct cg_request req = { .target = *t, .res = *res };
-
-	return send_request(s, IPC_CGROUP_CREATE, &req, &pidfd, 1, &s->pending, err);
-}
-
 /* Read and decode the memfd a data reply carries. */
 static int
 read_reply(int fd, struct ipc_reader *r, uint8_t **buf, struct brig_err *err)
@@ -240,22 +231,50 @@ read_reply(int fd, struct ipc_reader *r, uint8_t **buf, struct brig_err *err)
 }
 
 int
-cgs_create_wait(struct cg_session *s, uint32_t *created_depth, struct brig_err *err)
+cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
+	    struct cg_entry *out, struct brig_err *err)
 {
+	struct cg_request req = { .target = *t, .res = *res };
 	cleanup_free uint8_t *buf = NULL;
 	struct cg_created c = { 0 };
+	int fds[IPC_MAX_FDS];
 	struct ipc_reader r;
-	int fd = -1;
+	uint32_t id, nfds;
 
-	if (ipc_call_wait(s->h.sock, HELPER, s->pending, &fd, 1, err) < 0)
+	out->v2_dir = -1;
+	out->n_tasks = 0;
+	for (uint32_t i = 0; i < IPC_MAX_FDS; i++)
+		fds[i] = -1;
+	brig_err_clear(err);
+	if (send_request(s, IPC_CGROUP_PREPARE, &req, NULL, 0, &id, err) < 0 ||
+	    ipc_call_wait(s->h.sock, HELPER, id, fds, IPC_MAX_FDS, err) < 0)
 		return -1;
-	s->pending = 0;
-	if (fd < 0)
-		return brig_err_set(err, EBADMSG, HELPER ": create: reply without data");
-	if (read_reply(fd, &r, &buf, err) < 0 || cgmsg_decode_created(&r, &c, err) < 0)
-		return -1;
-	*created_depth = c.depth;
+	for (nfds = 0; nfds < IPC_MAX_FDS && fds[nfds] >= 0; nfds++)
+		;
+	if (nfds == 0)
+		return brig_err_set(err, EBADMSG, HELPER ": prepare: reply without data");
+	if (read_reply(fds[0], &r, &buf, err) < 0 || cgmsg_decode_created(&r, &c, err) < 0 ||
+	    nfds != 1 + c.has_v2_dir + c.n_tasks) {
+		for (uint32_t i = 1; i < nfds; i++)
+			close(fds[i]);
+		return err->msg[0] ? -1 : brig_err_set(err, EBADMSG, HELPER ": prepare: fd count");
+	}
+	out->depth = c.depth;
+	out->v2_dir = c.has_v2_dir ? fds[1] : -1;
+	for (uint32_t i = 0; i < c.n_tasks; i++)
+		out->tasks[out->n_tasks++] = fds[1 + c.has_v2_dir + i];
 	return 0;
+}
+
+void
+cg_entry_close(struct cg_entry *e)
+{
+	if (e->v2_dir >= 0)
+		close(e->v2_dir);
+	e->v2_dir = -1;
+	for (uint32_t i = 0; i < e->n_tasks; i++)
+		close(e->tasks[i]);
+	e->n_tasks = 0;
 }
 
 int

@@ -9,6 +9,7 @@
 #include "front/state.h"
 #include "ipc/cgroupmsg.h"
 #include "ipc/spawn.h"
+#include "ipc/wire.h"
 
 /* Copy (sharing strings, not owning them) R into OUT. */
 void plan_cgroup_resources(const struct cfg_resources *r, struct cg_resources *out);
@@ -27,10 +28,19 @@ bool cgroup_wanted(void);
 int cgs_start(struct cg_session *s, const char *helper_dir, struct brig_err *err);
 void cgs_finish(struct cg_session *s);
 
-/* CREATE in two halves, so that brig-mount works meanwhile. */
-int cgs_create_send(struct cg_session *s, const struct cg_target *t,
-		    const struct cg_resources *res, int pidfd, struct brig_err *err);
-int cgs_create_wait(struct cg_session *s, uint32_t *created_depth, struct brig_err *err);
+/* How the init enters its cgroup (IPC_CGROUP_PREPARE's reply). */
+struct cg_entry {
+	uint32_t depth;   /* path components brig-cgroup created */
+	int v2_dir;       /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+	int tasks[IPC_MAX_FDS]; /* v1 "tasks" files: the init writes "0" to each */
+	uint32_t n_tasks;
+};
+
+/* Make the container's cgroup before its init exists and get the fds the
+ * init enters it with (no pid is ever written: see struct cg_created). */
+int cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
+		struct cg_entry *out, struct brig_err *err);
+void cg_entry_close(struct cg_entry *e);
 
 int cgs_request(struct cg_session *s, uint16_t type, const struct cg_request *req,
 		struct brig_err *err);

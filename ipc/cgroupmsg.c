@@ -132,7 +132,7 @@ encode_resources(struct ipc_writer *w, const struct cg_resources *r)
 static bool
 has_resources(uint16_t type)
 {
-	return type == IPC_CGROUP_CREATE || type == IPC_CGROUP_UPDATE;
+	return type == IPC_CGROUP_CREATE || type == IPC_CGROUP_PREPARE || type == IPC_CGROUP_UPDATE;
 }
 
 void

@@ -198,6 +198,14 @@ void cgmsg_free(struct cg_request *req);
  * was joined, DELETE will leave it.  Store it; send it back on DELETE. */
 struct cg_created {
 	uint32_t depth;
+	/* PREPARE only: the reply's fds after the memfd are first the
+	 * container's cgroup2 directory (when has_v2_dir: the front clones the
+	 * init into it with CLONE_INTO_CGROUP), then n_tasks "tasks" files of
+	 * its v1 hierarchies, opened for writing: the init writes "0" to each,
+	 * moving itself.  Both ways skip the kernel's global threadgroup lock,
+	 * whose first taker waits for an RCU grace period (~10 ms here). */
+	uint32_t has_v2_dir;
+	uint32_t n_tasks;
 };
 
 struct cg_blkio_entry {

@@ -19,14 +19,20 @@ void
 cgmsg_encode_created(struct ipc_writer *w, const struct cg_created *c)
 {
 	ipc_put_u32(w, c->depth);
+	ipc_put_u32(w, c->has_v2_dir);
+	ipc_put_u32(w, c->n_tasks);
 }
 
 int
 cgmsg_decode_created(struct ipc_reader *r, struct cg_created *c, struct brig_err *err)
 {
 	ipc_get_u32(r, &c->depth);
+	ipc_get_u32(r, &c->has_v2_dir);
+	ipc_get_u32(r, &c->n_tasks);
 	if (ipc_reader_end(r) < 0)
 		return cgmsg_malformed(r, "cgroup create reply", err);
+	if (c->has_v2_dir > 1 || c->n_tasks + c->has_v2_dir + 1 > IPC_MAX_FDS)
+		return brig_err_set(err, EBADMSG, "cgroup create reply: fd counts");
 	if (c->depth > CGMSG_MAX_DEPTH)
 		return brig_err_set(err, EBADMSG, "cgroup create reply: depth %u", c->depth);
 	return 0;

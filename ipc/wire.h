@@ -16,7 +16,7 @@
 #define IPC_HDR_SIZE 20u
 #define IPC_MAX_MSG (64u * 1024u) /* header + payload */
 #define IPC_MAX_PAYLOAD (IPC_MAX_MSG - IPC_HDR_SIZE)
-#define IPC_MAX_FDS 8u
+#define IPC_MAX_FDS 16u
 #define IPC_STR_MAX 4096u  /* longest string field (PATH_MAX) */
 #define IPC_LIST_MAX 1024u /* longest list field */
 
@@ -37,6 +37,8 @@ enum ipc_type {
 	IPC_CGROUP_PIDS = 25,   /* target; reply fds: [memfd with struct cg_pids_reply] */
 	IPC_CGROUP_KILL = 26,   /* target + signal */
 	IPC_CGROUP_DELETE = 27, /* target with created_depth */
+	IPC_CGROUP_PREPARE = 28, /* as CREATE, before the init exists; root callers only;
+				  * reply fds: [memfd, v2 dir?, v1 tasks files...] */
 	IPC_SECCOMP_COMPILE = 40, /* ipc/seccompmsg.h; reply fds: [memfd with the BPF program] */
 };
 

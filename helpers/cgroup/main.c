@@ -11,6 +11,9 @@
  * the container's own cgroup or a cgroup.subtree_control on its path.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +106,100 @@ handle_create(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	ipc_writer_init(&w);
 	cgmsg_encode_created(&w, &out);
 	return reply_with(reply, &w);
+}
+
+/* Only a root caller may have writable "tasks" files: with them one can
+ * move any process into the cgroup (the kernel checks the opener, us). */
+static int
+peer_is_root(struct brig_err *err)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(IPC_HELPER_FD, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return brig_err_set(err, errno, "cgroup prepare: who is calling");
+	if (cr.uid != 0)
+		return brig_err_set(err, EPERM, "cgroup prepare: only for root callers (use create)");
+	return 0;
+}
+
+/* The fds the init enters its cgroup with: the cgroup2 directory (for
+ * clone3's CLONE_INTO_CGROUP) and each v1 hierarchy's "tasks" file. */
+static int
+entry_fds(struct cg_layout *l, struct cg_created *out, struct helper_reply *reply,
+	  struct brig_err *err)
+{
+	struct cg_hier *v2 = cg_unified(l);
+
+	out->has_v2_dir = 0;
+	out->n_tasks = 0;
+	if (v2 != NULL && v2->dirfd >= 0) {
+		int fd = openat(v2->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return brig_err_set(err, errno, "%s: open the container's cgroup", v2->mnt);
+		reply->fds[reply->nfds++] = fd;
+		out->has_v2_dir = 1;
+	}
+	for (unsigned i = 0; i < l->n; i++) {
+		int fd;
+		if (l->h[i].v2 || l->h[i].dirfd < 0)
+			continue;
+		if (reply->nfds >= IPC_MAX_FDS)
+			return brig_err_set(err, EMFILE, "cgroup prepare: too many hierarchies");
+		fd = openat(l->h[i].dirfd, "tasks", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return brig_err_set(err, errno, "%s: open tasks", l->h[i].mnt);
+		reply->fds[reply->nfds++] = fd;
+		out->n_tasks++;
+	}
+	return 0;
+}
+
+/* IPC_CGROUP_PREPARE: as CREATE, but before the init exists: make the
+ * cgroup, write the resources, and hand back what lets the init enter it
+ * without the global lock (see struct cg_created).  Anything made is
+ * removed on failure. */
+static int
+handle_prepare(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct cg_created out = { 0 };
+	struct ipc_writer w;
+	struct call c;
+	int ret, memfd;
+
+	(void) state;
+	if (peer_is_root(&reply->err) < 0)
+		return -1;
+	ret = prepare(msg, &c, true, &reply->err);
+	if (ret == 0)
+		ret = cg_apply(&c.l, &c.req.res, true, &reply->err);
+	out.depth = created_depth(&c.l);
+	/* The memfd goes first: reserve its slot. */
+	reply->nfds = 1;
+	if (ret == 0)
+		ret = entry_fds(&c.l, &out, reply, &reply->err);
+	if (ret < 0) {
+		struct brig_err ignored;
+		for (uint32_t i = 1; i < reply->nfds; i++)
+			close(reply->fds[i]);
+		reply->nfds = 0;
+		cg_layout_remove(&c.l, 0, &ignored);
+		call_free(&c);
+		return -1;
+	}
+	call_free(&c);
+	ipc_writer_init(&w);
+	cgmsg_encode_created(&w, &out);
+	memfd = cgmsg_reply_memfd(&w, &reply->err);
+	ipc_writer_free(&w);
+	if (memfd < 0) {
+		for (uint32_t i = 1; i < reply->nfds; i++)
+			close(reply->fds[i]);
+		reply->nfds = 0;
+		return -1;
+	}
+	reply->fds[0] = memfd;
+	return 0;
 }
 
 /* IPC_CGROUP_UPDATE: write the resources again; nothing is created. */
@@ -217,6 +314,7 @@ handle_delete(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 
 static const struct helper_op ops[] = {
     {IPC_CGROUP_CREATE, 1, handle_create}, {IPC_CGROUP_UPDATE, 0, handle_update},
+    {IPC_CGROUP_PREPARE, 0, handle_prepare},
     {IPC_CGROUP_FREEZE, 0, handle_freeze}, {IPC_CGROUP_THAW, 0, handle_freeze},
     {IPC_CGROUP_STATS, 0, handle_stats},   {IPC_CGROUP_PIDS, 0, handle_pids},
     {IPC_CGROUP_KILL, 0, handle_kill},     {IPC_CGROUP_DELETE, 0, handle_delete},

@@ -259,7 +259,7 @@ static void
 raw_send(int sock, const void *buf, size_t len, const int *fds, unsigned nfds)
 {
 	union {
-		char b[CMSG_SPACE(sizeof(int) * 16)];
+		char b[CMSG_SPACE(sizeof(int) * (IPC_MAX_FDS + 8))];
 		struct cmsghdr align;
 	} cbuf;
 	struct iovec iov = { .iov_base = (void *) buf, .iov_len = len };
@@ -344,7 +344,7 @@ expect_refused(const char *name, const void *buf, size_t len, unsigned nfds, int
 	struct ipc_msg *m = msg_new();
 	struct brig_err err;
 	struct fdset before;
-	int sv[2], p[2], fds[16];
+	int sv[2], p[2], fds[IPC_MAX_FDS + 8];
 	bool refused;
 
 	seqpair(sv);
@@ -376,8 +376,9 @@ test_recv_refusals(void)
 	expect_refused("fds: declared 3, sent 1: refused, closed", buf, 24, 1, EBADMSG);
 	hdr_put(buf, IPC_MAGIC, IPC_VERSION, IPC_REPLY, 1, 4, 0);
 	expect_refused("fds: declared 0, sent 1: refused, closed", buf, 24, 1, EBADMSG);
-	hdr_put(buf, IPC_MAGIC, IPC_VERSION, IPC_REPLY, 1, 4, 12);
-	expect_refused("fds: 12 sent, more than fit: refused, all closed", buf, 24, 12, EMSGSIZE);
+	hdr_put(buf, IPC_MAGIC, IPC_VERSION, IPC_REPLY, 1, 4, IPC_MAX_FDS + 4);
+	expect_refused("fds: IPC_MAX_FDS + 4 sent, more than fit: refused, all closed", buf, 24,
+		       IPC_MAX_FDS + 4, EMSGSIZE);
 	hdr_put(buf, IPC_MAGIC ^ 1, IPC_VERSION, IPC_REPLY, 1, 4, 1);
 	expect_refused("bad magic: refused, fd closed", buf, 24, 1, EBADMSG);
 	hdr_put(buf, IPC_MAGIC, IPC_VERSION + 1, IPC_REPLY, 1, 4, 1);
