@@ -36,3 +36,16 @@ load helpers
 	# Not "! grep": bats does not fail a test on a negated command.
 	[[ "$output" != *warning:* ]]
 }
+
+@test "scripts/make-bundle (the README demo's bundle) keeps args whole and runs" {
+	requires_brig
+	local b="$BATS_TEST_TMPDIR/demo-bundle"
+	BRIG="$BRIG" bash "$REPO/scripts/make-bundle" "$b" sh -c 'echo hello from a brig container; id -u' >/dev/null
+	[ "$(jq -c .process.args "$b/config.json")" = '["sh","-c","echo hello from a brig container; id -u"]' ]
+	jq --arg p "$AUTO_CG_PARENT/auto-$CT" '.linux.cgroupsPath = $p' "$b/config.json" >"$b/c.json"
+	mv "$b/c.json" "$b/config.json"
+	run rt run --bundle "$b" "$CT"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "hello from a brig container" ]
+	[ "${lines[1]}" = 0 ]
+}
