@@ -18,7 +18,7 @@
 #include "lib/sys.h"
 
 uint64_t
-proc_start_time(pid_t pid)
+proc_stat(pid_t pid, char *state)
 {
 	char path[64], buf[1024];
 	const char *p;
@@ -35,10 +35,12 @@ proc_start_time(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	/* The command name (field 2) may hold spaces and parentheses: skip
-	 * to the last ')' and count fields from there (field 3 follows). */
+	 * to the last ')'; field 3 (the state) follows it. */
 	p = strrchr(buf, ')');
-	if (p == NULL)
+	if (p == NULL || p[1] != ' ' || p[2] == '\0')
 		return 0;
+	if (state != NULL)
+		*state = p[2];
 	p++;
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p + 1, ' ');
@@ -46,6 +48,12 @@ proc_start_time(pid_t pid)
 			return 0;
 	}
 	return strtoull(p + 1, NULL, 10);
+}
+
+uint64_t
+proc_start_time(pid_t pid)
+{
+	return proc_stat(pid, NULL);
 }
 
 int

@@ -10,6 +10,10 @@
  * 0 if the process does not exist. */
 uint64_t proc_start_time(pid_t pid);
 
+/* The same, and the state letter of field 3 into *STATE ('R', 'S',
+ * 'Z' for a zombie, ...) when STATE is not NULL: one read of the file. */
+uint64_t proc_stat(pid_t pid, char *state);
+
 /* A pidfd for PID if it is still the process that started at START_TIME,
  * else -1 (the process is gone or the pid was reused). */
 int proc_pidfd_checked(pid_t pid, uint64_t start_time);

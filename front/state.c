@@ -368,31 +368,14 @@ void
 state_refresh(int dirfd, struct ctr_state *st)
 {
 	struct stat sb;
+	char pstate = '?';
 
-	if (st->pid <= 0 || proc_start_time(st->pid) != st->start_time) {
+	/* Gone, reused by another process, or an exited init not reaped
+	 * yet (a zombie keeps its pid): stopped. */
+	if (st->pid <= 0 || proc_stat(st->pid, &pstate) != st->start_time || pstate == 'Z' ||
+	    pstate == 'X') {
 		st->status = CTR_STOPPED;
 		return;
-	}
-	/* A zombie init has exited: its pid is still there, unreaped. */
-	{
-		char path[64], buf[512];
-		int fd;
-		ssize_t n;
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int) st->pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			if (n > 0) {
-				char *p;
-				buf[n] = '\0';
-				p = strrchr(buf, ')');
-				if (p != NULL && (p[2] == 'Z' || p[2] == 'X')) {
-					st->status = CTR_STOPPED;
-					return;
-				}
-			}
-		}
 	}
 	if (st->paused)
 		st->status = CTR_PAUSED;
