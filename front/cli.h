@@ -22,6 +22,8 @@ struct brig_global {
 	const char *helper_dir; /* --helper-dir or $BRIG_HELPER_DIR or built-in */
 	bool systemd_cgroup;    /* --systemd-cgroup (accepted; issue 4) */
 	const char *rootless;   /* --rootless true|false|auto */
+	bool rootless_mode;     /* resolved (rootless.c): no host root */
+	bool nested_userns;     /* brig itself runs in a non-initial user namespace */
 };
 
 typedef int (*brig_cmd_fn)(struct brig_global *g, int argc, char **argv);

@@ -28,6 +28,7 @@
 #include "front/hooks.h"
 #include "front/plan_mount.h"
 #include "front/proc.h"
+#include "front/rootless.h"
 #include "ipc/codec.h"
 #include "ipc/io.h"
 #include "lib/cleanup.h"
@@ -86,6 +87,10 @@ check_config(struct container *c, struct brig_err *err)
 	if (cfg->process.terminal && !c->opts->run_mode && c->opts->console_socket == NULL)
 		return brig_err_set(err, 0, "config.json: process.terminal: cannot allocate a "
 					    "terminal without --console-socket when detached");
+	if (geteuid() != 0 && config_namespace(cfg, CFG_NS_USER) == NULL)
+		return brig_err_set(err, 0, "config.json: linux.namespaces: rootless: a user "
+					    "namespace is required without root (brig spec "
+					    "--rootless writes one)");
 	if (config_namespace(cfg, CFG_NS_USER) != NULL &&
 	    config_namespace(cfg, CFG_NS_USER)->path == NULL &&
 	    (cfg->linux.n_uid_mappings == 0 || cfg->linux.n_gid_mappings == 0))
@@ -188,6 +193,12 @@ write_id_maps(struct container *c, struct brig_err *err)
 
 	if (!(c->clone_flags & CLONE_NEWUSER))
 		return 0;
+	if (!rootless_maps_direct(c->cfg))
+		return rootless_write_maps(c->pid, c->cfg, err);
+	/* Without CAP_SETGID outside, the kernel takes a gid_map only once
+	 * setgroups is denied in the namespace (user_namespaces(7)). */
+	if (geteuid() != 0 && write_proc_file(c->pid, "setgroups", "deny", err) < 0)
+		return -1;
 	uids = format_idmap(c->cfg->linux.uid_mappings, c->cfg->linux.n_uid_mappings);
 	gids = format_idmap(c->cfg->linux.gid_mappings, c->cfg->linux.n_gid_mappings);
 	if (write_proc_file(c->pid, "uid_map", uids, err) < 0)

@@ -86,7 +86,10 @@ caps_fill(const struct cfg_caps *caps)
 static int
 change_ids(const struct cfg_user *u, bool keep_caps, struct brig_err *err)
 {
-	if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
+	/* A rootless user namespace may have setgroups denied (rootless.c);
+	 * with no additional gids there is nothing to set, as runc does. */
+	if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+	    !(errno == EPERM && u->n_additional_gids == 0))
 		return brig_err_set(err, errno, "config.json: process.user.additionalGids");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return brig_err_set(err, errno, "config.json: process.user.gid: %u", u->gid);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "front/cli.h"
+#include "front/rootless.h"
 
 struct brig_command {
 	const char *name;
@@ -49,13 +50,15 @@ usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"Global options:\n"
-		"  --root DIR          state directory (default /run/brig)\n"
+		"  --root DIR          state directory (default /run/brig;\n"
+		"                      rootless: $XDG_RUNTIME_DIR/brig)\n"
 		"  --log FILE          also write log lines to FILE\n"
 		"  --log-format FMT    text or json (for --log)\n"
 		"  --debug             print debug messages\n"
 		"  --helper-dir DIR    where the helpers are (default %s)\n"
 		"  --systemd-cgroup    use systemd for cgroups\n"
-		"  --rootless VALUE    true, false or auto\n"
+		"  --rootless VALUE    true, false or auto (default: rootless when not\n"
+		"                      root or in a user namespace; see brig(8))\n"
 		"  -v, --version       print the version\n"
 		"  -h, --help          print this help\n"
 		"\n"
@@ -142,6 +145,7 @@ int
 main(int argc, char **argv)
 {
 	struct brig_global g = { .root = NULL, .log_format = BRIG_LOG_TEXT };
+	struct brig_err err;
 	const char *env;
 
 	/* A hook or helper that exits early must not kill brig with SIGPIPE;
@@ -149,8 +153,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_global(&g, argc, argv) < 0)
 		return 1;
-	if (g.root == NULL)
-		g.root = "/run/brig";
+	if (rootless_setup(&g, &err) < 0) {
+		brig_log_setup(&g);
+		brig_log_error(&err);
+		return 1;
+	}
 	if (g.helper_dir == NULL && (env = getenv("BRIG_HELPER_DIR")) != NULL && *env)
 		g.helper_dir = env;
 	if (g.helper_dir == NULL)

@@ -148,6 +148,8 @@ plan_mount_build(const struct container *c, struct mount_plan *p, struct brig_er
 				      ? (uint32_t) cfg->linux.rootfs_propagation
 				      : (uint32_t) (MS_SLAVE | MS_REC);
 	p->flags = MPLAN_DEFAULT_DEV;
+	if (c->g->nested_userns)
+		p->flags |= MPLAN_NESTED_USERNS;
 	if (cfg->root.readonly)
 		p->flags |= MPLAN_READONLY_ROOT;
 	if (c->opts->no_pivot)

@@ -46,7 +46,10 @@ struct mp_device {
 #define MPLAN_DEFAULT_DEV (1u << 2)      /* /dev links (fd, std*, ptmx) */
 #define MPLAN_STOP_BEFORE_PIVOT (1u << 3) /* createContainer hooks run before IPC_MOUNT_PIVOT */
 #define MPLAN_BIND_DEVICES (1u << 4)     /* bind device nodes from the host instead of mknod */
-#define MPLAN_FLAGS_ALL ((1u << 5) - 1)
+/* brig runs in a user namespace that is not the initial one (rootless
+ * podman): no mknod, and sysfs only in a network namespace of its own. */
+#define MPLAN_NESTED_USERNS (1u << 5)
+#define MPLAN_FLAGS_ALL ((1u << 6) - 1)
 
 struct mount_plan {
 	uint32_t ns_flags;         /* CLONE_NEW* of the init to enter (setns on the pidfd) */

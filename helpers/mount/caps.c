@@ -26,11 +26,12 @@
 #include <unistd.h>
 
 int
-mnt_caps_init(struct brig_err *err)
+mnt_caps_init(bool *had_caps, struct brig_err *err)
 {
 	capng_get_caps_process();
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
-		return 0; /* nothing to drop; every request will fail with EPERM */
+	*had_caps = capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE;
+	if (!*had_caps)
+		return 0; /* rootless: all our power is in the container's user namespace */
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
 	                  CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_MKNOD, CAP_CHOWN, CAP_DAC_OVERRIDE,

@@ -20,7 +20,11 @@
 static int
 perform(struct mnt_state *s, int pidfd, struct brig_err *err)
 {
-	if (mnt_open_host(s, err) < 0 || mnt_enter(s, pidfd, err) < 0)
+	if (mnt_open_rootfs(s, err) < 0)
+		return -1;
+	if (s->host_priv && mnt_open_host(s, err) < 0)
+		return -1;
+	if (mnt_enter(s, pidfd, err) < 0 || (!s->host_priv && mnt_open_host(s, err) < 0))
 		return -1;
 	if (mnt_root_setup(s, err) < 0 || mnt_do_mounts(s, err) < 0 || mnt_do_devices(s, err) < 0 ||
 	    mnt_do_masked(s, err) < 0 || mnt_do_readonly(s, err) < 0)
@@ -84,14 +88,17 @@ main(void)
 	struct brig_err err;
 	int status;
 
+	bool had_caps;
+
 	helper_harden(NAME);
-	if (mnt_caps_init(&err) < 0) {
+	if (mnt_caps_init(&had_caps, &err) < 0) {
 		fprintf(stderr, NAME ": %s\n", err.msg);
 		return 2;
 	}
 	/* Device nodes and directories get exactly the mode asked for. */
 	umask(0);
 	mnt_state_init(&state);
+	state.host_priv = had_caps;
 	status = helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), &state);
 	mnt_state_free(&state);
 	return status;

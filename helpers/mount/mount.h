@@ -35,6 +35,7 @@ struct mnt_state {
 	bool have_plan;  /* a plan was accepted; a second one is refused */
 	bool pending;    /* stopped before pivot, waiting for IPC_MOUNT_PIVOT */
 	bool in_userns;  /* we joined a user namespace: mknod will not work */
+	bool host_priv;  /* we hold capabilities before setns (not rootless) */
 	int rootfs_host; /* O_PATH of the rootfs as the host sees it */
 	int rootfs_ct;   /* O_PATH of the rootfs in the container's mount ns */
 	int rootfd;      /* O_PATH of the rootfs bind mount in the container */
@@ -51,11 +52,12 @@ void mnt_state_free(struct mnt_state *s);
 
 /* caps.c: keep what mounting needs; after setns, shed CAP_SYS_PTRACE and,
  * in a user namespace, become its root. */
-int mnt_caps_init(struct brig_err *err);
+int mnt_caps_init(bool *had_caps, struct brig_err *err);
 int mnt_caps_joined(bool userns, struct brig_err *err);
 
 /* prepare.c */
 int mnt_verify_pidfd(int fd, struct brig_err *err);
+int mnt_open_rootfs(struct mnt_state *s, struct brig_err *err);
 int mnt_open_host(struct mnt_state *s, struct brig_err *err);
 int mnt_enter(struct mnt_state *s, int pidfd, struct brig_err *err);
 

@@ -111,15 +111,18 @@ open_binds(struct mnt_state *s, struct brig_err *err)
 	return 0;
 }
 
-/* sysfs belongs to a network namespace: in a user namespace sharing the
- * host's network namespace it cannot be mounted, so the container gets the
+/* sysfs belongs to a network namespace: in a user namespace (the
+ * container's or the one brig runs in) sharing a network namespace it does
+ * not own, it cannot be mounted, so the container gets the
  * host's /sys, recursively bound, as runc and crun give it. */
 static int
 open_sysfs_fallback(struct mnt_state *s, struct brig_err *err)
 {
 	const struct mount_plan *p = &s->plan;
 
-	if (!(p->ns_flags & CLONE_NEWUSER) || (p->ns_flags & CLONE_NEWNET))
+	bool userns = (p->ns_flags & CLONE_NEWUSER) || (p->flags & MPLAN_NESTED_USERNS);
+
+	if (!userns || (p->ns_flags & CLONE_NEWNET))
 		return 0;
 	for (uint32_t i = 0; i < p->n_mounts; i++) {
 		const struct mp_mount *m = &p->mounts[i];
@@ -141,12 +144,12 @@ open_sysfs_fallback(struct mnt_state *s, struct brig_err *err)
 }
 
 /* Device nodes are bound from the host when asked, and always in a user
- * namespace, where mknod is refused. */
+ * namespace (ours or the one brig runs in), where mknod is refused. */
 static int
 open_devices(struct mnt_state *s, struct brig_err *err)
 {
 	const struct mount_plan *p = &s->plan;
-	bool asked = p->flags & MPLAN_BIND_DEVICES;
+	bool asked = p->flags & (MPLAN_BIND_DEVICES | MPLAN_NESTED_USERNS);
 
 	if (!asked && !(p->ns_flags & CLONE_NEWUSER))
 		return 0;
@@ -236,7 +239,7 @@ fd_array(uint32_t n)
 }
 
 int
-mnt_open_host(struct mnt_state *s, struct brig_err *err)
+mnt_open_rootfs(struct mnt_state *s, struct brig_err *err)
 {
 	const struct mount_plan *p = &s->plan;
 
@@ -245,6 +248,19 @@ mnt_open_host(struct mnt_state *s, struct brig_err *err)
 		return brig_err_set(err, errno, "rootfs %s", p->rootfs);
 	s->pre = fd_array(p->n_mounts);
 	s->dev_trees = fd_array(p->n_devices);
+	return 0;
+}
+
+/* Bind sources, the host's /sys and device nodes, cgroup directories.
+ * With host privilege this runs before setns; rootless (no capability
+ * outside) it runs right after, in the container's new mount namespace:
+ * a copy of the user's own, not yet touched by the container, where the
+ * user is root and open_tree is allowed (main.c). */
+int
+mnt_open_host(struct mnt_state *s, struct brig_err *err)
+{
+	const struct mount_plan *p = &s->plan;
+
 	if (open_binds(s, err) < 0 || open_sysfs_fallback(s, err) < 0 || open_devices(s, err) < 0 ||
 	    open_cgroups(s, err) < 0)
 		return -1;
