@@ -7,6 +7,7 @@
 #ifndef BRIG_IPC_HELPER_H
 #define BRIG_IPC_HELPER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ipc/io.h"
@@ -26,10 +27,26 @@ struct helper_op {
 	helper_handler fn;
 };
 
-/* Make the process fit to act on requests: check that IPC_HELPER_FD is a
- * SOCK_SEQPACKET unix socket, clear the environment, close every other fd
- * above stderr, and make the process non-dumpable.  Exits 2 on failure. */
+/* Make the process fit to act on requests, as a setuid program must be:
+ * fds 0-2 open (/dev/null where closed), IPC_HELPER_FD a SOCK_SEQPACKET
+ * AF_UNIX socket, every other fd closed, environment cleared, signal
+ * dispositions and mask reset, umask 022, not dumpable.  Also notes
+ * whether the helper was started with privilege its real user lacks.
+ * Exits 2 on failure. */
 void helper_harden(const char *name);
+
+/* True when helper_harden found a privileged install acting for a user:
+ * real and effective (or saved) ids differ (setuid/setgid), or the real
+ * uid is not 0 and the process holds capabilities (file capabilities). */
+bool helper_is_privileged_for_user(void);
+
+/* Become the real user and nothing more: gids and uids set to the real
+ * ones, every capability cleared (effective, permitted, inheritable,
+ * ambient, and the bounding set where we may), no_new_privs set, and
+ * checked that none of it can be regained.  Helpers that never use host
+ * privilege for a user (brig-mount, brig-seccomp) call it first thing
+ * when the real uid is not 0.  Returns 0, or -1 with errno. */
+int helper_drop_to_caller(void);
 
 /* Serve requests until the peer closes or a handler sets done.  Returns
  * the process exit status. */

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -91,6 +92,11 @@ main(void)
 	bool had_caps;
 
 	helper_harden(NAME);
+	/* A setuid install: host privilege is never used for a user. */
+	if (getuid() != 0 && helper_drop_to_caller() < 0) {
+		perror(NAME ": drop privilege");
+		return 2;
+	}
 	if (mnt_caps_init(&had_caps, &err) < 0) {
 		fprintf(stderr, NAME ": %s\n", err.msg);
 		return 2;

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "helpers/seccomp/seccomp.h"
 #include "ipc/helper.h"
@@ -54,6 +55,11 @@ main(void)
 	struct brig_err err;
 
 	helper_harden(NAME);
+	/* A setuid install: host privilege is never used for a user. */
+	if (getuid() != 0 && helper_drop_to_caller() < 0) {
+		perror(NAME ": drop privilege");
+		return 2;
+	}
 	if (scc_confine(&err) < 0) {
 		fprintf(stderr, NAME ": %s\n", err.msg);
 		return 2;
