@@ -42,6 +42,12 @@ check_systemd(const struct container *c, struct brig_err *err)
 			    c->g->systemd_cgroup ? "--systemd-cgroup" : "config.json: linux.cgroupsPath");
 }
 
+static bool
+is_denied(int errnum)
+{
+	return errnum == EACCES || errnum == EPERM || errnum == EROFS;
+}
+
 int
 ctr_cgroup_begin(struct container *c, struct brig_err *err)
 {
@@ -54,10 +60,11 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 	c->cg_entry.n_tasks = 0;
 	if (check_systemd(c, err) < 0)
 		return -1;
-	if (!cgroup_wanted()) {
+	if (!cgroup_wanted(c->g->rootless_mode, t.path)) {
 		if (c->cfg->linux.resources.present)
 			brig_log_warnf("rootless: linux.resources ignored (no cgroup delegated to "
-				       "this user)");
+				       "this user: give a linux.cgroupsPath in a cgroup v2 subtree "
+				       "the user owns)");
 		return 0;
 	}
 	if (cgs_start(&c->cg, c->g->helper_dir, err) < 0)
@@ -66,6 +73,14 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 	plan_cgroup_resources(&c->cfg->linux.resources, &res);
 	ret = cgs_prepare(&c->cg, &t, &res, &c->cg_entry, err);
 	plan_cgroup_resources_free(&res);
+	if (ret < 0 && c->g->rootless_mode && is_denied(err->errnum)) {
+		/* Not delegated: run without a cgroup, as runc does rootless. */
+		brig_log_warnf("rootless: no cgroup (%s)%s", err->msg,
+			       c->cfg->linux.resources.present ? "; linux.resources ignored" : "");
+		cgs_finish(&c->cg);
+		c->cg_active = false;
+		return 0;
+	}
 	if (ret < 0)
 		return -1;
 	c->st.has_cgroup = true;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "ipc/io.h"
@@ -14,10 +15,19 @@
 
 #define HELPER "brig-cgroup"
 
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
 bool
-cgroup_wanted(void)
+cgroup_wanted(bool rootless, const char *cgroups_path)
 {
-	return geteuid() == 0;
+	struct statfs sfs;
+
+	if (!rootless)
+		return true;
+	return cgroups_path != NULL && statfs("/sys/fs/cgroup", &sfs) == 0 &&
+	       sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 static void

@@ -21,9 +21,11 @@ struct cg_session {
 	uint32_t pending; /* request id of a CREATE sent but not yet collected */
 };
 
-/* Whether brig manages a cgroup for containers at all in this run: as
- * root, always; rootless runs skip cgroups (see brig(8)). */
-bool cgroup_wanted(void);
+/* Whether brig manages a cgroup for the container: as root, always;
+ * rootless, only for a linux.cgroupsPath on a pure cgroup v2 host, where
+ * a subtree can be delegated to the user (cgroups(7), "Delegation"); the
+ * kernel then decides whether the user may write it (see brig(8)). */
+bool cgroup_wanted(bool rootless, const char *cgroups_path);
 
 int cgs_start(struct cg_session *s, const char *helper_dir, struct brig_err *err);
 void cgs_finish(struct cg_session *s);

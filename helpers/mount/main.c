@@ -21,6 +21,10 @@
 static int
 perform(struct mnt_state *s, int pidfd, struct brig_err *err)
 {
+	/* Inside another user namespace our capabilities may not cover the
+	 * mount namespace we start in: open host objects after setns too. */
+	if (s->plan.flags & MPLAN_NESTED_USERNS)
+		s->host_priv = false;
 	if (mnt_open_rootfs(s, err) < 0)
 		return -1;
 	if (s->host_priv && mnt_open_host(s, err) < 0)

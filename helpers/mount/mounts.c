@@ -168,8 +168,18 @@ fs_fail(int fsfd, int errnum, struct brig_err *err, const char *what, const char
 	return -1;
 }
 
+/* devpts's gid= names a group (tty, 5) that a rootless user namespace
+ * often does not map; the kernel says EINVAL.  crun and runc then mount it
+ * without the option: the ptys keep the opener's group. */
+static bool
+skippable_option(const char *fstype, const char *key, int errnum)
+{
+	return errnum == EINVAL && strcmp(fstype, "devpts") == 0 && strcmp(key, "gid") == 0;
+}
+
 static int
-fs_options(int fsfd, const char *data, const char *what, struct brig_err *err)
+fs_options(int fsfd, const char *fstype, const char *data, const char *what,
+           struct brig_err *err)
 {
 	cleanup_free char *copy = xstrdup(data);
 	char *save = NULL;
@@ -181,6 +191,8 @@ fs_options(int fsfd, const char *data, const char *what, struct brig_err *err)
 		if (eq != NULL) {
 			*eq = '\0';
 			ret = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+			if (ret < 0 && skippable_option(fstype, opt, errno))
+				ret = 0;
 			*eq = '=';
 		} else {
 			ret = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
@@ -205,7 +217,7 @@ mnt_fs_create(int fsfd, const char *fstype, const char *source, const char *data
 		return brig_err_set(err, errno, "%s: fsopen", what);
 	if (fsconfig(fd, FSCONFIG_SET_STRING, "source", source ? source : fstype, 0) < 0)
 		return fs_fail(fd, errno, err, what, "fsconfig source");
-	if (data != NULL && fs_options(fd, data, what, err) < 0)
+	if (data != NULL && fs_options(fd, fstype, data, what, err) < 0)
 		return -1;
 	if (fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(fd, errno, err, what, "create the filesystem");
@@ -235,6 +247,13 @@ explain_eperm(const struct mnt_state *s, const struct mp_mount *m, struct brig_e
 			         needs[i].fs, needs[i].ns);
 			return;
 		}
+	}
+	if (!s->host_priv) {
+		size_t used = strlen(err->msg);
+		snprintf(err->msg + used, sizeof(err->msg) - used,
+		         " (rootless: mounting %s needs host privilege; a user namespace may "
+		         "mount only tmpfs, proc, sysfs, devpts, mqueue, overlay, fuse and binds)",
+		         m->fstype);
 	}
 }
 
