@@ -103,4 +103,30 @@ const char *policy_limit(const struct policy_rule *r, const char *key);
 /* Parse a size limit ("256M", "1G", "4096"; K/M/G are powers of 1024). */
 int policy_parse_size(const char *s, uint64_t *out);
 
+/* A count limit (pids=, max=): decimal digits only. */
+int policy_parse_count(const char *s, uint64_t *out);
+
+/* A cpus= limit ("2", "0.5", "1.25"; at most 3 decimals) in thousandths
+ * of a CPU. */
+int policy_parse_cpus(const char *s, uint64_t *millis);
+
+/* Compare what is asked, N "key=value" strings in KV, with the limits of
+ * rule R (an allow rule of the decision).  A key the rule has no limit for
+ * is not limited; size and count keys (memory, pids, max, cpus) must be at
+ * most the limit, the others (root, bridge) equal to it.  Returns 0 when
+ * everything is within the limits, 1 when something is not, -1 when an
+ * item is malformed or its key is unknown for the rule's action; in the
+ * last two cases WHY (WHYLEN bytes) says which item and why:
+ * "memory=512M exceeds the limit memory=256M". */
+int policy_check_limits(const struct policy_rule *r, const char *const *kv, size_t n, char *why,
+                        size_t whylen);
+
+/* Fill S for USER, a user name or a numeric uid, from the account files
+ * (NULL: /etc/passwd and /etc/group): uid, primary gid and the groups
+ * that list the user as a member.  A numeric uid with no passwd entry has
+ * gid (gid_t) -1 and no groups.  Free with policy_subject_free. */
+int policy_subject_lookup(const char *user, const char *passwd, const char *group,
+                          struct policy_subject *s, struct brig_err *err);
+void policy_subject_free(struct policy_subject *s);
+
 #endif
