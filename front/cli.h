@@ -42,6 +42,7 @@ int cmd_pause(struct brig_global *g, int argc, char **argv);
 int cmd_resume(struct brig_global *g, int argc, char **argv);
 int cmd_events(struct brig_global *g, int argc, char **argv);
 int cmd_ps(struct brig_global *g, int argc, char **argv);
+int cmd_policy(struct brig_global *g, int argc, char **argv);
 
 /* Logging (front/log.c): text "brig: msg" on stderr, or to --log in the
  * chosen format ({"level":"error","msg":"...","time":"..."} for json). */

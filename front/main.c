@@ -33,6 +33,7 @@ static const struct brig_command commands[] = {
 	{ "ps", cmd_ps, "list the processes of a container" },
 	{ "spec", cmd_spec, "write a default config.json (--rootless)" },
 	{ "features", cmd_features, "print the features this runtime supports (JSON)" },
+	{ "policy", cmd_policy, "check what /etc/brig/policy allows a user (policy check)" },
 };
 
 static void

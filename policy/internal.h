@@ -54,9 +54,6 @@ bool policy_parse_id(const char *s, uint32_t *out);
 
 /* ---- limits.c: the actions and the keys each takes ---- */
 
-bool policy_action_known(const char *action);
-/* The known actions, "cgroup.limit, net.veth", for messages. */
-const char *policy_action_names(void);
 /* Check KEY=VALUE as a limit of ACTION ("*": any action's keys).
  * Returns 0, or -1 with ERR saying what is wrong (no file:line). */
 int policy_limit_check_value(const char *action, const char *key, const char *value,

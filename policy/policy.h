@@ -110,6 +110,11 @@ int policy_parse_count(const char *s, uint64_t *out);
  * of a CPU. */
 int policy_parse_cpus(const char *s, uint64_t *millis);
 
+/* Whether ACTION is one the policy knows (POLICY_CGROUP_LIMIT, ...), and
+ * their names, "cgroup.limit, net.veth", for messages. */
+bool policy_action_known(const char *action);
+const char *policy_action_names(void);
+
 /* Compare what is asked, N "key=value" strings in KV, with the limits of
  * rule R (an allow rule of the decision).  A key the rule has no limit for
  * is not limited; size and count keys (memory, pids, max, cpus) must be at
