@@ -7,9 +7,13 @@
 # against runc, to show that they check behaviour and not brig's quirks.
 # A test that checks something only brig does calls requires_brig.
 #
-# Tests run real containers and must run as root.  Every container's
-# cgroup goes under a parent owned by the test run (see rt and
-# auto_cgroup_path); cgroups.bats tests the limits themselves.
+# Tests run real containers as root, or rootless as an unprivileged user
+# (tests/rootless/run): then every config gets a user namespace mapping
+# the user to root (see rootless_config), the state root lives under
+# $XDG_RUNTIME_DIR, and a test that cannot pass without host root calls
+# requires_root REASON first.  Every container's cgroup goes under a
+# parent owned by the test run (see rt and auto_cgroup_path); cgroups.bats
+# tests the limits themselves.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BRIG=${BRIG:-$REPO/build/front/brig}
@@ -30,6 +34,24 @@ requires_brig() {
 	is_brig || skip "checks brig's own behaviour (RUNTIME=$RUNTIME)"
 }
 
+# Rootless: the tests run as a user other than root.
+if [ "$(id -u)" -ne 0 ]; then
+	ROOTLESS=1
+else
+	ROOTLESS=
+fi
+
+is_rootless() {
+	[ -n "$ROOTLESS" ]
+}
+
+# requires_root REASON: skip, saying why, when running rootless.
+requires_root() {
+	if is_rootless; then
+		skip "needs root: $*"
+	fi
+}
+
 # rt ARGS...: the runtime under test with this test's state root.  A
 # runtime that blocks (a lock held, a hook never fed its stdin) fails the
 # test after RT_TIMEOUT seconds instead of hanging the suite.
@@ -44,10 +66,16 @@ rt() {
 # Unless a test chose its own cgroupsPath, put it under a parent that
 # belongs to this test run, never at the top of a hierarchy:
 # /brig-test-<run pid>/auto-<id>.  auto_cgroup_cleanup removes what is left.
-AUTO_CG_PARENT=/brig-test-$BATS_ROOT_PID
+# Rootless, a user can only make cgroups in a subtree delegated to it:
+# BRIG_RL_CGROUP names one (tests/rootless/run makes it); without it no
+# cgroupsPath is set.
+AUTO_CG_PARENT=${BRIG_RL_CGROUP:-}/brig-test-$BATS_ROOT_PID
 auto_cgroup_path() {
 	local id=$1 cur
 	[ -f "${BUNDLE:-}/config.json" ] || return 0
+	if is_rootless && [ -z "${BRIG_RL_CGROUP:-}" ]; then
+		return 0
+	fi
 	cur=$(jq -r '.linux.cgroupsPath // ""' "$BUNDLE/config.json")
 	case "$cur" in
 	"" | "$AUTO_CG_PARENT"/auto-*) ;;
@@ -95,7 +123,9 @@ build_rootfs() {
 		extra:x:2000:test
 		nogroup:x:65534:
 	EOF
-	chown 1000:1000 "$dir/home/test"
+	# Rootless, a copy is owned by the user anyway (tests/rootless/setup
+	# builds the rootless cache).
+	is_rootless || chown 1000:1000 "$dir/home/test"
 	echo "brig-test-rootfs" >"$dir/etc/hostname"
 }
 
@@ -174,6 +204,34 @@ base_config() {
 			                "/proc/sysrq-trigger"]
 		}
 	}' >"$BUNDLE/config.json"
+	if is_rootless; then
+		rootless_config
+	fi
+}
+
+# rootless_config: a user namespace in which the user is root.  With
+# BRIG_RL_IDMAP=wide (tests/rootless/run's default; the user needs a
+# subordinate range) container ids 1..N map to the user's /etc/subuid and
+# /etc/subgid range (the runtime needs newuidmap/newgidmap), so tests of
+# uid 1000 or nobody run; with "single" only root is mapped, and devpts
+# loses gid=5 (an unmapped group).
+rootless_config() {
+	local maps
+	maps=$(jq -n --argjson uid "$(id -u)" --argjson gid "$(id -g)" \
+		--arg wide "${BRIG_RL_IDMAP:-single}" \
+		--argjson su "${BRIG_RL_SUBUID:-0}" --argjson sg "${BRIG_RL_SUBGID:-0}" \
+		--argjson n "${BRIG_RL_SUBCOUNT:-0}" '
+		def map(id; sub): [{containerID: 0, hostID: id, size: 1}] +
+			(if $wide == "wide" and $n > 0
+			 then [{containerID: 1, hostID: sub, size: $n}] else [] end);
+		{u: map($uid; $su), g: map($gid; $sg)}')
+	update_config '
+		.linux.namespaces |= (map(select(.type != "user")) + [{type: "user"}])
+		| .linux.uidMappings = $m.u | .linux.gidMappings = $m.g
+		| if $wide == "wide" then . else
+			.mounts |= map(if .type == "devpts"
+				then .options |= map(select(. != "gid=5")) else . end)
+		  end' --argjson m "$maps" --arg wide "${BRIG_RL_IDMAP:-single}"
 }
 
 # update_config JQ_FILTER [JQ_ARGS...]: edit config.json in place.
@@ -241,10 +299,17 @@ state_dir_empty() {
 
 # A file may define its own setup/teardown; it calls these two.
 common_setup() {
-	[ "$(id -u)" -eq 0 ] || skip "integration tests run as root"
+	if is_rootless && [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+		skip "rootless: XDG_RUNTIME_DIR unset (run through tests/rootless/run)"
+	fi
 	ensure_rootfs
 	TEST_DIR=$BATS_TEST_TMPDIR
 	ROOT=$TEST_DIR/state
+	if is_rootless; then
+		# Where rootless state lives ($XDG_RUNTIME_DIR/brig), one root
+		# per test.
+		ROOT=$XDG_RUNTIME_DIR/brig-test-$BATS_ROOT_PID/$BATS_SUITE_TEST_NUMBER
+	fi
 	BUNDLE=$TEST_DIR/bundle
 	# Unique among parallel runs: runc names its cgroup after the id.
 	CT=bt$$-$BATS_SUITE_TEST_NUMBER
@@ -260,6 +325,10 @@ common_teardown() {
 		for id in $(rt list -q 2>/dev/null) $(ls "$ROOT" 2>/dev/null); do
 			RT_TIMEOUT=10 rt delete -f "$id" >/dev/null 2>&1 || true
 		done
+		if is_rootless; then
+			rm -rf "$ROOT"
+			rmdir "$(dirname "$ROOT")" 2>/dev/null || true
+		fi
 	fi
 	[ -n "${TEST_DIR:-}" ] || return 0
 	for pid in $(test_pids); do
