@@ -14,17 +14,35 @@
  *                     holding capabilities we lack gets EPERM.
  * Not kept: CAP_SYS_PTRACE (the pidfd is read through our own
  * /proc/self/fdinfo, no access to the target is needed), CAP_FOWNER,
- * CAP_CHOWN, CAP_SETUID (nothing is chowned or changes hands).  Moving a process into a cgroup
+ * CAP_CHOWN, CAP_SETUID (nothing is chowned or changes hands; a file-capability
+ * install uses CAP_SETUID once, for setfsuid(0), before the drop).  Moving a process into a cgroup
  * needs euid 0 (v1) or write access to cgroup.procs (v2), not a capability.
  */
 #include "helpers/cgroup/cgroup.h"
 
 #include <cap-ng.h>
 #include <errno.h>
+#include <sys/fsuid.h>
+#include <unistd.h>
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
+
+/* File capabilities leave our uids the user's: cgroups we make would be
+ * the user's, with every file in them writable by the user.  Make files
+ * as root (setfsuid needs CAP_SETUID, dropped right after). */
+static int
+own_as_root(struct brig_err *err)
+{
+	if (geteuid() == 0 || !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID))
+		return 0;
+	setfsgid(0);
+	setfsuid(0);
+	if (setfsuid((uid_t) -1) != 0 || setfsgid((gid_t) -1) != 0)
+		return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
+	return 0;
+}
 
 int
 cg_caps_init(struct brig_err *err)
@@ -32,6 +50,8 @@ cg_caps_init(struct brig_err *err)
 	capng_get_caps_process();
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return 0; /* nothing to drop; requests fail with EPERM */
+	if (own_as_root(err) < 0)
+		return -1;
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
 	                  CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_KILL, CAP_SYS_NICE,

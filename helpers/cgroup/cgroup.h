@@ -15,6 +15,7 @@
 
 #include "ipc/cgroupmsg.h"
 #include "lib/err.h"
+#include "policy/policy.h"
 
 /* Controllers, as bits of cg_hier.ctrls. */
 enum cg_ctrl {
@@ -120,5 +121,23 @@ int cg_stats(struct cg_layout *l, struct cg_stats *s, struct brig_err *err);
 
 /* caps.c */
 int cg_caps_init(struct brig_err *err);
+
+/* user.c: acting for an unprivileged caller (a privileged install). */
+struct cg_user {
+	bool active;              /* the peer is not root and we hold privilege */
+	struct policy_subject who; /* from SO_PEERCRED / SO_PEERGROUPS */
+	/* From the deciding cgroup.limit rule, read for each request: */
+	char *root; /* "/brig-users" */
+	bool has_memory, has_pids, has_cpus, has_max;
+	uint64_t memory, pids, millicpus, max;
+};
+int cg_user_init(struct cg_user *u, bool privileged, struct brig_err *err);
+void cg_user_free(struct cg_user *u);
+/* Policy decision, allowed request types, the target rewritten to
+ * <root>/<uid>/<name>, resources checked (and defaulted on CREATE). */
+int cg_user_begin(struct cg_user *u, uint16_t type, struct cg_request *req, struct brig_err *err);
+int cg_user_check_pidfd(const struct cg_user *u, int pidfd, struct brig_err *err);
+int cg_user_lock(const struct cg_user *u, struct cg_layout *l, int *lockfd, struct brig_err *err);
+int cg_user_created(const struct cg_user *u, struct cg_layout *l, struct brig_err *err);
 
 #endif

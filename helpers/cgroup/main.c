@@ -6,6 +6,9 @@
  * between requests, and each one is decoded, checked field by field
  * (cgmsg_check) and resolved afresh under the host's cgroup mounts.
  *
+ * A caller that is not root, served by a privileged install (setuid or
+ * file capabilities), gets only what /etc/brig/policy allows it: user.c.
+ *
  * Privilege (caps.c): root's uid with CAP_DAC_OVERRIDE, CAP_SYS_ADMIN,
  * CAP_BPF, CAP_NET_ADMIN, CAP_KILL and CAP_SYS_NICE; everything written is a file in
  * the container's own cgroup or a cgroup.subtree_control on its path.
@@ -31,6 +34,7 @@
 struct call {
 	struct cg_request req;
 	struct cg_layout l;
+	int lockfd; /* an unprivileged caller's CREATE: held until the reply */
 };
 
 static void
@@ -38,23 +42,37 @@ call_free(struct call *c)
 {
 	cgmsg_free(&c->req);
 	cg_layout_free(&c->l);
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
 }
 
+/* Decode, check, and (for an unprivileged caller, user.c) apply the
+ * policy; then resolve the cgroup. */
 static int
-prepare(struct ipc_msg *msg, struct call *c, bool create, struct brig_err *err)
+prepare(struct ipc_msg *msg, struct call *c, bool create, struct cg_user *u,
+        struct brig_err *err)
 {
 	struct ipc_reader r;
 	uint16_t type = msg->hdr.type;
 
 	memset(c, 0, sizeof(*c));
+	c->lockfd = -1;
 	ipc_reader_init(&r, msg->payload, msg->hdr.payload_len);
 	if (cgmsg_decode(&r, type, &c->req, err) < 0 || cgmsg_check(type, &c->req, err) < 0)
 		return -1;
-	if (type == IPC_CGROUP_CREATE && cg_verify_pidfd(msg->fds[0], err) < 0)
+	if (cg_user_begin(u, type, &c->req, err) < 0)
+		return -1;
+	if (type == IPC_CGROUP_CREATE && (cg_verify_pidfd(msg->fds[0], err) < 0 ||
+	                                  cg_user_check_pidfd(u, msg->fds[0], err) < 0))
 		return -1;
 	if (cg_layout_load(&c->l, err) < 0)
 		return -1;
-	return cg_layout_open(&c->l, &c->req.target, create, err);
+	if (type == IPC_CGROUP_CREATE && cg_user_lock(u, &c->l, &c->lockfd, err) < 0)
+		return -1;
+	if (cg_layout_open(&c->l, &c->req.target, create, err) < 0)
+		return -1;
+	return type == IPC_CGROUP_CREATE ? cg_user_created(u, &c->l, err) : 0;
 }
 
 static int
@@ -91,13 +109,15 @@ handle_create(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct cg_created out;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, true, &reply->err);
+	ret = prepare(msg, &c, true, state, &reply->err);
 	if (ret == 0)
 		ret = cg_apply(&c.l, &c.req.res, true, &reply->err);
 	if (ret == 0)
 		ret = cg_attach(&c.l, msg->fds[0], &reply->err);
 	out.depth = created_depth(&c.l);
+	/* For a user only the leaf is theirs to remove. */
+	if (((struct cg_user *) state)->active && out.depth > 1)
+		out.depth = 1;
 	if (ret < 0) {
 		struct brig_err ignored;
 		cg_layout_remove(&c.l, 0, &ignored);
@@ -185,10 +205,9 @@ handle_prepare(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct call c;
 	int ret, memfd;
 
-	(void) state;
 	if (peer_is_root(&reply->err) < 0)
 		return -1;
-	ret = prepare(msg, &c, true, &reply->err);
+	ret = prepare(msg, &c, true, state, &reply->err);
 	if (ret == 0)
 		ret = cg_apply(&c.l, &c.req.res, true, &reply->err);
 	out.depth = created_depth(&c.l);
@@ -227,8 +246,7 @@ handle_update(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct call c;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret == 0)
 		ret = cg_apply(&c.l, &c.req.res, false, &reply->err);
 	call_free(&c);
@@ -241,8 +259,7 @@ handle_freeze(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct call c;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret == 0)
 		ret = cg_freeze(&c.l, msg->hdr.type == IPC_CGROUP_FREEZE, &reply->err);
 	call_free(&c);
@@ -257,9 +274,8 @@ handle_stats(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct ipc_writer w;
 	int ret;
 
-	(void) state;
 	memset(&s, 0, sizeof(s));
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret == 0)
 		ret = cg_stats(&c.l, &s, &reply->err);
 	call_free(&c);
@@ -281,8 +297,7 @@ handle_pids(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct ipc_writer w;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret == 0)
 		ret = cg_pids(&c.l, &p, &reply->err);
 	call_free(&c);
@@ -302,8 +317,7 @@ handle_kill(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct call c;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret == 0)
 		ret = cg_kill(&c.l, (int) c.req.signal, &reply->err);
 	call_free(&c);
@@ -318,8 +332,7 @@ handle_delete(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	struct call c;
 	int ret;
 
-	(void) state;
-	ret = prepare(msg, &c, false, &reply->err);
+	ret = prepare(msg, &c, false, state, &reply->err);
 	if (ret < 0 && reply->err.errnum == ENOENT && c.l.ncomp > 0) {
 		brig_err_clear(&reply->err);
 		ret = 0;
@@ -343,11 +356,20 @@ main(void)
 {
 	struct brig_err err;
 
+	struct cg_user user;
+	bool privileged;
+	int status;
+
 	helper_harden(NAME);
-	if (cg_caps_init(&err) < 0) {
+	/* Setuid, file capabilities, or root's own: a caller that is not
+	 * root then gets only what the policy gives it (user.c). */
+	privileged = helper_is_privileged_for_user() || geteuid() == 0;
+	if (cg_caps_init(&err) < 0 || cg_user_init(&user, privileged, &err) < 0) {
 		fprintf(stderr, NAME ": %s\n", err.msg);
 		return 2;
 	}
 	/* Hold on to SIGPIPE's default: a dead front ends us. */
-	return helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), NULL);
+	status = helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), &user);
+	cg_user_free(&user);
+	return status;
 }
