@@ -97,6 +97,7 @@ void container_release(struct container *c);
 
 /* create_cgroup.c: brig-cgroup's part of create (see there). */
 int ctr_cgroup_begin(struct container *c, struct brig_err *err);
+int ctr_cgroup_attach(struct container *c, struct brig_err *err);
 void ctr_cgroup_abort(struct container *c);
 void ctr_cgroup_end(struct container *c);
 

@@ -507,7 +507,8 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	if (make_exec_fifo(c, err) < 0 || (fill_state(c), clone_init(c, err)) < 0)
 		goto fail;
 
-	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0)
+	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0 ||
+	    ctr_cgroup_attach(c, err) < 0)
 		goto fail;
 	if ((c->clone_flags & CLONE_NEWUSER) && sync_send(c->sync_fd, SYNC_MAPPED, NULL) < 0) {
 		brig_err_set(err, errno, "container init exited during setup");

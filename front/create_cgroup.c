@@ -61,6 +61,13 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 	if (check_systemd(c, err) < 0)
 		return -1;
 	if (!cgroup_wanted(c->g->rootless_mode, t.path)) {
+		if (c->g->rootless_mode && cgroup_helper_privileged(c->g->helper_dir)) {
+			/* The cgroup is made after the clone: ctr_cgroup_attach. */
+			if (cgs_start(&c->cg, c->g->helper_dir, err) < 0)
+				return -1;
+			c->cg_active = true;
+			return 0;
+		}
 		if (c->cfg->linux.resources.present)
 			brig_log_warnf("rootless: linux.resources ignored (no cgroup delegated to "
 				       "this user: give a linux.cgroupsPath in a cgroup v2 subtree "
@@ -85,6 +92,33 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 		return -1;
 	c->st.has_cgroup = true;
 	c->st.cgroup_depth = c->cg_entry.depth;
+	c->st.cgroups_path =
+		c->cfg->linux.cgroups_path ? xstrdup(c->cfg->linux.cgroups_path) : NULL;
+	return 0;
+}
+
+/* Rootless on a host with no cgroup delegation (v1, hybrid), when
+ * brig-cgroup is installed privileged: it makes the cgroup, as the policy
+ * allows, and moves the init in by its pidfd.  Called after the clone and
+ * before the init goes on (it unshares its cgroup namespace later), so
+ * the init never runs outside its cgroup.  Nothing to do otherwise. */
+int
+ctr_cgroup_attach(struct container *c, struct brig_err *err)
+{
+	struct cg_target t = { .path = c->cfg->linux.cgroups_path, .id = (char *) c->opts->id };
+	struct cg_resources res;
+	uint32_t depth = 0;
+	int ret;
+
+	if (!c->cg_active || c->st.has_cgroup)
+		return 0;
+	plan_cgroup_resources(&c->cfg->linux.resources, &res);
+	ret = cgs_create(&c->cg, &t, &res, c->pidfd, &depth, err);
+	plan_cgroup_resources_free(&res);
+	if (ret < 0)
+		return brig_err_wrap(err, "rootless cgroup (privileged brig-cgroup)");
+	c->st.has_cgroup = true;
+	c->st.cgroup_depth = depth;
 	c->st.cgroups_path =
 		c->cfg->linux.cgroups_path ? xstrdup(c->cfg->linux.cgroups_path) : NULL;
 	return 0;

@@ -3,6 +3,10 @@
 #include "front/plan_cgroup.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/vfs.h>
@@ -237,6 +241,42 @@ read_reply(int fd, struct ipc_reader *r, uint8_t **buf, struct brig_err *err)
 	if (ret < 0)
 		return -1;
 	ipc_reader_init(r, *buf, len);
+	return 0;
+}
+
+bool
+cgroup_helper_privileged(const char *helper_dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t) snprintf(path, sizeof(path), "%s/" HELPER, helper_dir) >= sizeof(path) ||
+	    stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if ((st.st_mode & S_ISUID) && st.st_uid == 0)
+		return true;
+	return getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+int
+cgs_create(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
+	   int pidfd, uint32_t *depth, struct brig_err *err)
+{
+	struct cg_request req = { .target = *t, .res = *res };
+	cleanup_free uint8_t *buf = NULL;
+	struct cg_created c = { 0 };
+	struct ipc_reader r;
+	uint32_t id;
+	int fd = -1;
+
+	if (send_request(s, IPC_CGROUP_CREATE, &req, &pidfd, 1, &id, err) < 0 ||
+	    ipc_call_wait(s->h.sock, HELPER, id, &fd, 1, err) < 0)
+		return -1;
+	if (fd < 0)
+		return brig_err_set(err, EBADMSG, HELPER ": create: reply without data");
+	if (read_reply(fd, &r, &buf, err) < 0 || cgmsg_decode_created(&r, &c, err) < 0)
+		return -1;
+	*depth = c.depth;
 	return 0;
 }
 

@@ -27,6 +27,11 @@ struct cg_session {
  * kernel then decides whether the user may write it (see brig(8)). */
 bool cgroup_wanted(bool rootless, const char *cgroups_path);
 
+/* The installed brig-cgroup holds privilege to act for this user (setuid
+ * root, or file capabilities): on hosts where the kernel delegates no
+ * cgroup (v1, hybrid) it makes one as /etc/brig/policy allows. */
+bool cgroup_helper_privileged(const char *helper_dir);
+
 int cgs_start(struct cg_session *s, const char *helper_dir, struct brig_err *err);
 void cgs_finish(struct cg_session *s);
 
@@ -43,6 +48,12 @@ struct cg_entry {
 int cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
 		struct cg_entry *out, struct brig_err *err);
 void cg_entry_close(struct cg_entry *e);
+
+/* IPC_CGROUP_CREATE: make the cgroup and move the process PIDFD names into
+ * it (the privileged helper's path for unprivileged users, after the
+ * clone); *DEPTH as struct cg_entry's. */
+int cgs_create(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
+	       int pidfd, uint32_t *depth, struct brig_err *err);
 
 int cgs_request(struct cg_session *s, uint16_t type, const struct cg_request *req,
 		struct brig_err *err);
