@@ -28,33 +28,33 @@ static void
 policy_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: brig policy check [--file FILE] USER ACTION [KEY=VALUE...]\n"
-		"\n"
-		"Print what the policy answers when USER (a name or a uid) asks a\n"
-		"privileged helper for ACTION (%s), and the line that decides:\n"
-		"  allow (line 3: allow @brig net.veth bridge=brig0 max=10)\n"
-		"KEY=VALUE items are checked against that line's limits.\n"
-		"Exit status: 0 allow, 1 deny, 2 error.\n"
-		"\n"
-		"Options:\n"
-		"  --file FILE     the policy (default %s; same checks: root-owned,\n"
-		"                  not writable by group or others, nor its directory)\n"
-		"  --passwd FILE   the user accounts (default /etc/passwd)\n"
-		"  --group FILE    the groups (default /etc/group)\n"
-		"  -h, --help      print this help\n"
-		"\n"
-		"See brig-policy(5).\n",
-		policy_action_names(), POLICY_PATH);
+	        "usage: brig policy check [--file FILE] USER ACTION [KEY=VALUE...]\n"
+	        "\n"
+	        "Print what the policy answers when USER (a name or a uid) asks a\n"
+	        "privileged helper for ACTION (%s), and the line that decides:\n"
+	        "  allow (line 3: allow @brig net.veth bridge=brig0 max=10)\n"
+	        "KEY=VALUE items are checked against that line's limits.\n"
+	        "Exit status: 0 allow, 1 deny, 2 error.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --file FILE     the policy (default %s; same checks: root-owned,\n"
+	        "                  not writable by group or others, nor its directory)\n"
+	        "  --passwd FILE   the user accounts (default /etc/passwd)\n"
+	        "  --group FILE    the groups (default /etc/group)\n"
+	        "  -h, --help      print this help\n"
+	        "\n"
+	        "See brig-policy(5).\n",
+	        policy_action_names(), POLICY_PATH);
 }
 
 enum { OPT_FILE = 256, OPT_PASSWD, OPT_GROUP };
 
 static const struct option policy_options[] = {
-	{ "file", required_argument, NULL, OPT_FILE },
-	{ "passwd", required_argument, NULL, OPT_PASSWD },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"file", required_argument, NULL, OPT_FILE},
+    {"passwd", required_argument, NULL, OPT_PASSWD},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /* argv[0] is "check".  Returns 1 when --help was printed. */
@@ -83,7 +83,8 @@ policy_parse_args(int argc, char **argv, struct policy_args *a)
 		}
 	}
 	if (argc - optind < 2) {
-		brig_log_errorf("policy check: USER and ACTION are required (see brig policy --help)");
+		brig_log_errorf(
+		    "policy check: USER and ACTION are required (see brig policy --help)");
 		return -1;
 	}
 	a->user = argv[optind];
@@ -192,7 +193,7 @@ policy_check(const struct policy_args *a)
 int
 cmd_policy(struct brig_global *g, int argc, char **argv)
 {
-	struct policy_args a = { 0 };
+	struct policy_args a = {0};
 	int ret;
 
 	(void) g;

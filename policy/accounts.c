@@ -72,8 +72,10 @@ accounts_load_users(struct policy_accounts *a, struct brig_err *err)
 			cap = cap ? cap * 2 : 32;
 			a->users = xrealloc(a->users, cap * sizeof(*a->users));
 		}
-		a->users[a->nusers++] = (struct policy_user) {
-			.name = xstrdup(pw->pw_name), .uid = pw->pw_uid, .gid = pw->pw_gid,
+		a->users[a->nusers++] = (struct policy_user){
+		    .name = xstrdup(pw->pw_name),
+		    .uid = pw->pw_uid,
+		    .gid = pw->pw_gid,
 		};
 	}
 	if (ferror(f))
@@ -113,10 +115,10 @@ accounts_load_groups(struct policy_accounts *a, struct brig_err *err)
 			cap = cap ? cap * 2 : 32;
 			a->groups = xrealloc(a->groups, cap * sizeof(*a->groups));
 		}
-		a->groups[a->ngroups++] = (struct policy_group) {
-			.name = xstrdup(gr->gr_name),
-			.gid = gr->gr_gid,
-			.members = accounts_copy_members(gr->gr_mem),
+		a->groups[a->ngroups++] = (struct policy_group){
+		    .name = xstrdup(gr->gr_name),
+		    .gid = gr->gr_gid,
+		    .members = accounts_copy_members(gr->gr_mem),
 		};
 	}
 	if (ferror(f))
@@ -126,8 +128,8 @@ accounts_load_groups(struct policy_accounts *a, struct brig_err *err)
 }
 
 int
-policy_accounts_user(struct policy_accounts *a, const char *name,
-                     const struct policy_user **out, struct brig_err *err)
+policy_accounts_user(struct policy_accounts *a, const char *name, const struct policy_user **out,
+                     struct brig_err *err)
 {
 	if (accounts_load_users(a, err) < 0)
 		return -1;
@@ -180,8 +182,8 @@ accounts_is_member(const struct policy_group *g, const char *name)
 }
 
 int
-policy_accounts_member_of(struct policy_accounts *a, const char *name, uint32_t **gids,
-                          size_t *n, struct brig_err *err)
+policy_accounts_member_of(struct policy_accounts *a, const char *name, uint32_t **gids, size_t *n,
+                          struct brig_err *err)
 {
 	*gids = NULL;
 	*n = 0;

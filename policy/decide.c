@@ -87,11 +87,13 @@ decide_lookup(struct policy_accounts *a, const char *user, struct policy_subject
 
 	if (numeric && !policy_parse_id(user, &uid))
 		return brig_err_set(err, 0, "uid %s out of range", user);
-	found = numeric ? policy_accounts_uid(a, uid, &u, err) : policy_accounts_user(a, user, &u, err);
+	found =
+	    numeric ? policy_accounts_uid(a, uid, &u, err) : policy_accounts_user(a, user, &u, err);
 	if (found < 0)
 		return -1;
 	if (found == 0 && !numeric)
-		return brig_err_set(err, 0, "unknown user \"%s\" (not in %s)", user, a->passwd_path);
+		return brig_err_set(err, 0, "unknown user \"%s\" (not in %s)", user,
+		                    a->passwd_path);
 	if (found == 0) {
 		/* A uid with no account: no group to be a member of. */
 		s->uid = uid;

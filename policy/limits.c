@@ -32,19 +32,19 @@ struct limit_action {
 };
 
 static const struct limit_key cgroup_keys[] = {
-	{ "root", LIMIT_PATH },    { "memory", LIMIT_SIZE }, { "pids", LIMIT_COUNT },
-	{ "cpus", LIMIT_CPUS },    { "max", LIMIT_COUNT },   { NULL, LIMIT_COUNT },
+    {"root", LIMIT_PATH}, {"memory", LIMIT_SIZE}, {"pids", LIMIT_COUNT},
+    {"cpus", LIMIT_CPUS}, {"max", LIMIT_COUNT},   {NULL, LIMIT_COUNT},
 };
 
 static const struct limit_key veth_keys[] = {
-	{ "bridge", LIMIT_IFNAME },
-	{ "max", LIMIT_COUNT },
-	{ NULL, LIMIT_COUNT },
+    {"bridge", LIMIT_IFNAME},
+    {"max", LIMIT_COUNT},
+    {NULL, LIMIT_COUNT},
 };
 
 static const struct limit_action actions[] = {
-	{ POLICY_CGROUP_LIMIT, cgroup_keys },
-	{ POLICY_NET_VETH, veth_keys },
+    {POLICY_CGROUP_LIMIT, cgroup_keys},
+    {POLICY_NET_VETH, veth_keys},
 };
 
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
@@ -160,11 +160,25 @@ policy_parse_size(const char *s, uint64_t *out)
 	if (limits_digits(s, &v, &end) < 0)
 		return -1;
 	switch (*end) {
-	case '\0': shift = 0; break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
+	case '\0':
+		shift = 0;
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
 	default:
 		errno = EINVAL;
 		return -1;
@@ -319,7 +333,8 @@ limits_check_one(const struct policy_rule *r, const char *kv, char *why, size_t 
 	if (k == NULL) {
 		char names[128];
 		limits_key_names(r->action, names, sizeof(names));
-		snprintf(why, whylen, "unknown limit \"%s\" for %s (known: %s)", key, r->action, names);
+		snprintf(why, whylen, "unknown limit \"%s\" for %s (known: %s)", key, r->action,
+		         names);
 		return -1;
 	}
 	if (limits_value(k->kind, eq + 1, &asked, &what) < 0) {

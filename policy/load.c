@@ -54,7 +54,8 @@ load_open_dir(const char *dir, struct brig_err *err)
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOTDIR || e == ELOOP) {
-			brig_err_set(err, 0, "directory %s: not a directory (or a symbolic link): refused",
+			brig_err_set(err, 0,
+			             "directory %s: not a directory (or a symbolic link): refused",
 			             dir);
 			return load_errno(err, e);
 		}

@@ -92,8 +92,8 @@ parse_action(const char *tok, struct policy_rule *r, struct brig_err *err)
 		size_t n = strlen(tok);
 		if (strspn(tok, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n || tok[0] == '.' ||
 		    tok[n - 1] == '.' || strstr(tok, "..") != NULL)
-			return brig_err_set(err, 0,
-			                    "bad action \"%s\" (dotted lower-case names, or *)", tok);
+			return brig_err_set(
+			    err, 0, "bad action \"%s\" (dotted lower-case names, or *)", tok);
 		if (!policy_action_known(tok))
 			return brig_err_set(err, 0, "unknown action \"%s\" (known: %s)", tok,
 			                    policy_action_names());
@@ -113,8 +113,8 @@ parse_limit(const char *tok, struct policy_rule *r, struct brig_err *err)
 		return brig_err_set(err, 0, "limit \"%s\" is not key=value", tok);
 	klen = (size_t) (eq - tok);
 	if (klen == 0 || strspn(tok, "abcdefghijklmnopqrstuvwxyz0123456789_-") != klen)
-		return brig_err_set(err, 0,
-		                    "bad limit key in \"%s\" (lower-case letters, digits, _ and -)", tok);
+		return brig_err_set(
+		    err, 0, "bad limit key in \"%s\" (lower-case letters, digits, _ and -)", tok);
 	if (eq[1] == '\0')
 		return brig_err_set(err, 0, "limit \"%s\" has no value", tok);
 	key = xstrndup(tok, klen);
@@ -171,9 +171,11 @@ parse_rule(struct parse_state *ps, char **fields, size_t n, struct policy_rule *
 	if (strcmp(fields[0], "allow") == 0)
 		r->allow = true;
 	else if (strcmp(fields[0], "deny") != 0)
-		return brig_err_set(err, 0, "expected \"allow\" or \"deny\", not \"%s\"", fields[0]);
+		return brig_err_set(err, 0, "expected \"allow\" or \"deny\", not \"%s\"",
+		                    fields[0]);
 	if (n < 3)
-		return brig_err_set(err, 0, "missing the %s (allow|deny SUBJECT ACTION [key=value ...])",
+		return brig_err_set(err, 0,
+		                    "missing the %s (allow|deny SUBJECT ACTION [key=value ...])",
 		                    n < 2 ? "subject" : "action");
 	if (parse_subject(ps, fields[1], r, err) < 0 || parse_action(fields[2], r, err) < 0)
 		return -1;
@@ -228,7 +230,7 @@ parse_line(struct parse_state *ps, const char *line, size_t len, unsigned lineno
 {
 	char buf[POLICY_MAX_LINE + 1];
 	char *fields[PARSE_MAX_FIELDS];
-	struct policy_rule r = { 0 };
+	struct policy_rule r = {0};
 	int n;
 
 	if (len > POLICY_MAX_LINE)
@@ -256,10 +258,10 @@ parse_line(struct parse_state *ps, const char *line, size_t len, unsigned lineno
 }
 
 int
-policy_parse(const char *text, size_t len, const char *name, const char *passwd,
-             const char *group, struct policy *p, struct brig_err *err)
+policy_parse(const char *text, size_t len, const char *name, const char *passwd, const char *group,
+             struct policy *p, struct brig_err *err)
 {
-	struct parse_state ps = { .p = p };
+	struct parse_state ps = {.p = p};
 	unsigned lineno = 1;
 	size_t off = 0;
 	int ret = 0;

@@ -109,15 +109,15 @@ fz_reparse(const struct policy *p)
 static void
 fz_decide(const struct policy *p)
 {
-	static const gid_t groups[] = { 100, 2000 };
-	static const char *const asks[] = { "memory=1G", "max=3", "bridge=brig0",
-		                            "root=/sys/fs/cgroup/u", "cpus=0.5", "pids=1" };
-	static const char *const actions[] = { POLICY_CGROUP_LIMIT, POLICY_NET_VETH, "x" };
+	static const gid_t groups[] = {100, 2000};
+	static const char *const asks[] = {
+	    "memory=1G", "max=3", "bridge=brig0", "root=/sys/fs/cgroup/u", "cpus=0.5", "pids=1"};
+	static const char *const actions[] = {POLICY_CGROUP_LIMIT, POLICY_NET_VETH, "x"};
 	struct policy_subject s[] = {
-		{ 0, 0, NULL, 0 },
-		{ 1000, 1000, groups + 1, 1 },
-		{ 1001, 100, NULL, 0 },
-		{ 4242, (gid_t) -1, groups, 2 },
+	    {0, 0, NULL, 0},
+	    {1000, 1000, groups + 1, 1},
+	    {1001, 100, NULL, 0},
+	    {4242, (gid_t) -1, groups, 2},
 	};
 	struct policy_decision d;
 	char why[256];
@@ -130,8 +130,8 @@ fz_decide(const struct policy *p)
 			if (d.rule != NULL && d.rule->allow != d.allow)
 				abort();
 			if (d.rule != NULL && d.allow)
-				(void) policy_check_limits(d.rule, asks, sizeof(asks) / sizeof(asks[0]), why,
-				                           sizeof(why));
+				(void) policy_check_limits(
+				    d.rule, asks, sizeof(asks) / sizeof(asks[0]), why, sizeof(why));
 		}
 	}
 }

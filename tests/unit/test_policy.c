@@ -58,14 +58,14 @@ parse_with(const char *text, const char *path, struct policy *p, struct brig_err
 /* ---- documents ---- */
 
 static const char good[] =
-	"# user or @group   action        limits\n"
-	"\n"
-	"allow @brig        net.veth      bridge=brig0 max=10\n"
-	"   # an indented comment\n"
-	"allow alice\tcgroup.limit  root=/sys/fs/cgroup/brig-users memory=256M # why\n"
-	"deny  1001         *\n"
-	"allow @100 cgroup.limit cpus=1.5 pids=100 max=2\n"
-	"allow *            net.veth      bridge=br#1";
+    "# user or @group   action        limits\n"
+    "\n"
+    "allow @brig        net.veth      bridge=brig0 max=10\n"
+    "   # an indented comment\n"
+    "allow alice\tcgroup.limit  root=/sys/fs/cgroup/brig-users memory=256M # why\n"
+    "deny  1001         *\n"
+    "allow @100 cgroup.limit cpus=1.5 pids=100 max=2\n"
+    "allow *            net.veth      bridge=br#1";
 
 static void
 test_good(void)
@@ -84,13 +84,15 @@ test_good(void)
 	ok(r->allow && r->kind == POLICY_GROUP && r->id == 2000 && r->line == 3 &&
 	       strcmp(r->action, "net.veth") == 0 && r->nlimits == 2,
 	   "@brig net.veth: group 2000, line 3, 2 limits");
-	ok(strcmp(r->text, "allow @brig net.veth bridge=brig0 max=10") == 0, "text: fields by one space");
-	ok(strcmp(policy_limit(r, "bridge"), "brig0") == 0 && strcmp(policy_limit(r, "max"), "10") == 0 &&
-	       policy_limit(r, "memory") == NULL,
+	ok(strcmp(r->text, "allow @brig net.veth bridge=brig0 max=10") == 0,
+	   "text: fields by one space");
+	ok(strcmp(policy_limit(r, "bridge"), "brig0") == 0 &&
+	       strcmp(policy_limit(r, "max"), "10") == 0 && policy_limit(r, "memory") == NULL,
 	   "policy_limit");
 	r = &p.rules[1];
 	ok(r->kind == POLICY_USER && r->id == 1000 && r->line == 5 &&
-	       strcmp(r->text, "allow alice cgroup.limit root=/sys/fs/cgroup/brig-users memory=256M") == 0,
+	       strcmp(r->text,
+	              "allow alice cgroup.limit root=/sys/fs/cgroup/brig-users memory=256M") == 0,
 	   "alice: uid 1000, trailing comment dropped");
 	r = &p.rules[2];
 	ok(!r->allow && r->kind == POLICY_USER && r->id == 1001 && strcmp(r->action, "*") == 0,
@@ -113,42 +115,47 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{ "allow bob2 net.veth\n", "policy:1: unknown user \"bob2\"" },
-	{ "\nallow @nope net.veth\n", "policy:2: unknown group \"nope\"" },
-	{ "allow @ net.veth\n", "policy:1: no group name after \"@\"" },
-	{ "permit alice net.veth\n", "policy:1: expected \"allow\" or \"deny\", not \"permit\"" },
-	{ "allow\n", "policy:1: missing the subject (allow|deny SUBJECT ACTION [key=value ...])" },
-	{ "allow alice\n", "policy:1: missing the action (allow|deny SUBJECT ACTION [key=value ...])" },
-	{ "allow alice Net.Veth\n", "policy:1: bad action \"Net.Veth\" (dotted lower-case names, or *)" },
-	{ "allow alice net..veth\n", "policy:1: bad action \"net..veth\" (dotted lower-case names, or *)" },
-	{ "allow alice net.vet\n", "policy:1: unknown action \"net.vet\" (known: cgroup.limit, net.veth)" },
-	{ "allow alice net.veth max\n", "policy:1: limit \"max\" is not key=value" },
-	{ "allow alice net.veth =3\n", "policy:1: bad limit key in \"=3\" (lower-case letters, digits, _ and -)" },
-	{ "allow alice net.veth Max=3\n", "policy:1: bad limit key in \"Max=3\" (lower-case letters, digits, _ and -)" },
-	{ "allow alice net.veth max=\n", "policy:1: limit \"max=\" has no value" },
-	{ "allow alice net.veth max=1 max=2\n", "policy:1: duplicate limit \"max\"" },
-	{ "allow alice cgroup.limit memroy=1G\n",
-	  "policy:1: unknown limit \"memroy\" for cgroup.limit (known: root memory pids cpus max)" },
-	{ "allow alice * foo=1\n",
-	  "policy:1: unknown limit \"foo\" for any action (known: root memory pids cpus max bridge)" },
-	{ "allow alice cgroup.limit memory=1X\n",
-	  "policy:1: memory=1X: not a size (bytes, or a number with K, M, G or T)" },
-	{ "allow alice cgroup.limit cpus=1.2345\n",
-	  "policy:1: cpus=1.2345: not a number of CPUs (at most 3 decimals)" },
-	{ "allow alice cgroup.limit root=/a/../b\n",
-	  "policy:1: root=/a/../b: not an absolute path without \".\", \"..\" or \"//\"" },
-	{ "allow alice cgroup.limit root=rel\n",
-	  "policy:1: root=rel: not an absolute path without \".\", \"..\" or \"//\"" },
-	{ "allow alice net.veth bridge=averyveryverylongname\n",
-	  "policy:1: bridge=averyveryverylongname: not an interface name (1 to 15 bytes, no '/' or ':')" },
-	{ "allow alice net.veth max=-1\n", "policy:1: max=-1: not a number" },
-	{ "deny alice net.veth max=1\n", "policy:1: a deny line takes no limits (\"max=1\")" },
-	{ "allow 4294967295 net.veth\n", "policy:1: uid 4294967295 out of range" },
-	{ "allow @99999999999 net.veth\n", "policy:1: gid 99999999999 out of range" },
-	{ "allow alice net.veth\r\n", "policy:1: control character 0x0d" },
-	{ "allow alice net.veth a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 "
-	  "o=15 p=16 q=17\n",
-	  "policy:1: more than 16 limits" },
+    {"allow bob2 net.veth\n", "policy:1: unknown user \"bob2\""},
+    {"\nallow @nope net.veth\n", "policy:2: unknown group \"nope\""},
+    {"allow @ net.veth\n", "policy:1: no group name after \"@\""},
+    {"permit alice net.veth\n", "policy:1: expected \"allow\" or \"deny\", not \"permit\""},
+    {"allow\n", "policy:1: missing the subject (allow|deny SUBJECT ACTION [key=value ...])"},
+    {"allow alice\n", "policy:1: missing the action (allow|deny SUBJECT ACTION [key=value ...])"},
+    {"allow alice Net.Veth\n", "policy:1: bad action \"Net.Veth\" (dotted lower-case names, or *)"},
+    {"allow alice net..veth\n",
+     "policy:1: bad action \"net..veth\" (dotted lower-case names, or *)"},
+    {"allow alice net.vet\n",
+     "policy:1: unknown action \"net.vet\" (known: cgroup.limit, net.veth)"},
+    {"allow alice net.veth max\n", "policy:1: limit \"max\" is not key=value"},
+    {"allow alice net.veth =3\n",
+     "policy:1: bad limit key in \"=3\" (lower-case letters, digits, _ and -)"},
+    {"allow alice net.veth Max=3\n",
+     "policy:1: bad limit key in \"Max=3\" (lower-case letters, digits, _ and -)"},
+    {"allow alice net.veth max=\n", "policy:1: limit \"max=\" has no value"},
+    {"allow alice net.veth max=1 max=2\n", "policy:1: duplicate limit \"max\""},
+    {"allow alice cgroup.limit memroy=1G\n",
+     "policy:1: unknown limit \"memroy\" for cgroup.limit (known: root memory pids cpus max)"},
+    {"allow alice * foo=1\n",
+     "policy:1: unknown limit \"foo\" for any action (known: root memory pids cpus max bridge)"},
+    {"allow alice cgroup.limit memory=1X\n",
+     "policy:1: memory=1X: not a size (bytes, or a number with K, M, G or T)"},
+    {"allow alice cgroup.limit cpus=1.2345\n",
+     "policy:1: cpus=1.2345: not a number of CPUs (at most 3 decimals)"},
+    {"allow alice cgroup.limit root=/a/../b\n",
+     "policy:1: root=/a/../b: not an absolute path without \".\", \"..\" or \"//\""},
+    {"allow alice cgroup.limit root=rel\n",
+     "policy:1: root=rel: not an absolute path without \".\", \"..\" or \"//\""},
+    {"allow alice net.veth bridge=averyveryverylongname\n",
+     "policy:1: bridge=averyveryverylongname: not an interface name (1 to 15 bytes, no '/' or "
+     "':')"},
+    {"allow alice net.veth max=-1\n", "policy:1: max=-1: not a number"},
+    {"deny alice net.veth max=1\n", "policy:1: a deny line takes no limits (\"max=1\")"},
+    {"allow 4294967295 net.veth\n", "policy:1: uid 4294967295 out of range"},
+    {"allow @99999999999 net.veth\n", "policy:1: gid 99999999999 out of range"},
+    {"allow alice net.veth\r\n", "policy:1: control character 0x0d"},
+    {"allow alice net.veth a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 "
+     "o=15 p=16 q=17\n",
+     "policy:1: more than 16 limits"},
 };
 
 static void
@@ -189,7 +196,8 @@ test_bad_bytes(void)
 	       strcmp(err.msg, "policy:1: line longer than 4096 bytes") == 0,
 	   "line of 5000 bytes refused");
 	memset(big, '#', 4096);
-	ok(policy_parse(big, 4096, "policy", passwd, group, &p, &err) == 0, "line of 4096 bytes taken");
+	ok(policy_parse(big, 4096, "policy", passwd, group, &p, &err) == 0,
+	   "line of 4096 bytes taken");
 	policy_free(&p);
 	for (n = 0; n + 10 <= POLICY_MAX_SIZE + 1; n += 10)
 		memcpy(big + n, "# 1234567\n", 10);
@@ -212,13 +220,13 @@ test_bad_bytes(void)
 
 /* ---- decisions ---- */
 
-static const gid_t carol_groups[] = { 100, 2000 };
+static const gid_t carol_groups[] = {100, 2000};
 
 static const char *
 decide(const struct policy *p, uid_t uid, gid_t gid, const gid_t *groups, size_t n,
        const char *action)
 {
-	struct policy_subject s = { .uid = uid, .gid = gid, .groups = groups, .ngroups = n };
+	struct policy_subject s = {.uid = uid, .gid = gid, .groups = groups, .ngroups = n};
 	struct policy_decision d;
 	static char out[128];
 
@@ -238,8 +246,10 @@ test_decide(void)
 		return;
 	}
 	ok(strcmp(decide(&p, 0, 0, NULL, 0, "net.veth"), "allow 0") == 0, "root: allow, no rule");
-	ok(strcmp(decide(&p, 1000, 1000, NULL, 0, "cgroup.limit"), "allow 5") == 0, "alice by name");
-	ok(strcmp(decide(&p, 1000, 1000, NULL, 0, "net.veth"), "allow 8") == 0, "alice net.veth: the * line");
+	ok(strcmp(decide(&p, 1000, 1000, NULL, 0, "cgroup.limit"), "allow 5") == 0,
+	   "alice by name");
+	ok(strcmp(decide(&p, 1000, 1000, NULL, 0, "net.veth"), "allow 8") == 0,
+	   "alice net.veth: the * line");
 	ok(strcmp(decide(&p, 1001, 1001, carol_groups + 1, 1, "net.veth"), "allow 3") == 0,
 	   "@brig before deny 1001: first match wins");
 	ok(strcmp(decide(&p, 1001, 1001, NULL, 0, "net.veth"), "deny 6") == 0,
@@ -249,11 +259,15 @@ test_decide(void)
 	   "@100 by primary gid");
 	ok(strcmp(decide(&p, 1003, 5, carol_groups, 1, "cgroup.limit"), "allow 7") == 0,
 	   "@100 by supplementary group");
-	ok(strcmp(decide(&p, 1002, 2000, NULL, 0, "net.veth"), "allow 3") == 0, "@brig by primary gid");
-	ok(strcmp(decide(&p, 1004, 5, NULL, 0, "cgroup.limit"), "deny 0") == 0, "no match: default deny");
-	ok(strcmp(decide(&p, 1004, 5, NULL, 0, "other.thing"), "deny 0") == 0, "unknown action: deny");
+	ok(strcmp(decide(&p, 1002, 2000, NULL, 0, "net.veth"), "allow 3") == 0,
+	   "@brig by primary gid");
+	ok(strcmp(decide(&p, 1004, 5, NULL, 0, "cgroup.limit"), "deny 0") == 0,
+	   "no match: default deny");
+	ok(strcmp(decide(&p, 1004, 5, NULL, 0, "other.thing"), "deny 0") == 0,
+	   "unknown action: deny");
 	ok(strcmp(decide(NULL, 1004, 5, NULL, 0, "net.veth"), "deny 0") == 0, "no policy: deny");
-	ok(strcmp(decide(NULL, 0, 0, NULL, 0, "net.veth"), "allow 0") == 0, "no policy, root: allow");
+	ok(strcmp(decide(NULL, 0, 0, NULL, 0, "net.veth"), "allow 0") == 0,
+	   "no policy, root: allow");
 	policy_free(&p);
 }
 
@@ -262,7 +276,7 @@ test_decide(void)
 static int
 check(const struct policy_rule *r, const char *a, const char *b, char *why, size_t len)
 {
-	const char *kv[2] = { a, b };
+	const char *kv[2] = {a, b};
 	return policy_check_limits(r, kv, b != NULL ? 2 : (a != NULL ? 1 : 0), why, len);
 }
 
@@ -284,14 +298,17 @@ test_limits(void)
 	       policy_parse_size("1MB", &v) < 0 && policy_parse_size("M", &v) < 0 &&
 	       policy_parse_size(" 1", &v) < 0,
 	   "size: sign, suffix B, bare suffix, space refused");
-	ok(policy_parse_size("18446744073709551615", &v) == 0 && v == UINT64_MAX, "size UINT64_MAX");
+	ok(policy_parse_size("18446744073709551615", &v) == 0 && v == UINT64_MAX,
+	   "size UINT64_MAX");
 	ok(policy_parse_size("18446744073709551616", &v) < 0 && errno == ERANGE, "size overflow");
 	ok(policy_parse_size("17179869184G", &v) < 0 && errno == ERANGE, "size overflow by suffix");
 	ok(policy_parse_cpus("1.5", &v) == 0 && v == 1500, "cpus 1.5");
 	ok(policy_parse_cpus("2", &v) == 0 && v == 2000, "cpus 2");
 	ok(policy_parse_cpus("0.125", &v) == 0 && v == 125, "cpus 0.125");
-	ok(policy_parse_cpus("1.", &v) < 0 && policy_parse_cpus(".5", &v) < 0, "cpus 1. and .5 refused");
-	ok(policy_parse_count("10", &v) == 0 && v == 10 && policy_parse_count("1k", &v) < 0, "count");
+	ok(policy_parse_cpus("1.", &v) < 0 && policy_parse_cpus(".5", &v) < 0,
+	   "cpus 1. and .5 refused");
+	ok(policy_parse_count("10", &v) == 0 && v == 10 && policy_parse_count("1k", &v) < 0,
+	   "count");
 
 	if (parse(good, &p, &err) < 0) {
 		ok(false, "limits: good document parses");
@@ -299,7 +316,8 @@ test_limits(void)
 	}
 	const struct policy_rule *veth = &p.rules[0], *cg = &p.rules[1], *cg2 = &p.rules[3];
 	ok(check(veth, NULL, NULL, why, sizeof(why)) == 0, "nothing asked: within");
-	ok(check(veth, "bridge=brig0", "max=10", why, sizeof(why)) == 0, "bridge equal, max at limit");
+	ok(check(veth, "bridge=brig0", "max=10", why, sizeof(why)) == 0,
+	   "bridge equal, max at limit");
 	ok(check(veth, "max=11", NULL, why, sizeof(why)) == 1 &&
 	       strcmp(why, "max=11 exceeds the limit max=10") == 0,
 	   "max over the limit");
@@ -388,7 +406,8 @@ test_load(void)
 	ok(load(file, &err) == 0, "mode 0600 loads");
 	if (chown(file, 1000, 0) == 0) {
 		snprintf(msg, sizeof(msg), "%s: owned by uid 1000, not root: refused", file);
-		ok(load(file, &err) < 0 && strcmp(err.msg, msg) == 0, "file owned by uid 1000 refused");
+		ok(load(file, &err) < 0 && strcmp(err.msg, msg) == 0,
+		   "file owned by uid 1000 refused");
 		chown(file, 0, 0);
 	}
 	chmod(sub, 0775);
@@ -405,7 +424,8 @@ test_load(void)
 	snprintf(other, sizeof(other), "%s/linkdir", dir);
 	symlink("etc", other);
 	snprintf(other, sizeof(other), "%s/linkdir/policy", dir);
-	ok(load(other, &err) < 0 && strstr(err.msg, "not a directory (or a symbolic link): refused"),
+	ok(load(other, &err) < 0 &&
+	       strstr(err.msg, "not a directory (or a symbolic link): refused"),
 	   "symlinked directory refused");
 	snprintf(other, sizeof(other), "%s/fifo", sub);
 	mkfifo(other, 0644);
@@ -421,7 +441,8 @@ test_load(void)
 	   "missing directory: ENOENT naming the file");
 	write_file(file, "allow nobody-here net.veth\n", 0644);
 	snprintf(msg, sizeof(msg), "%s:1: unknown user \"nobody-here\"", file);
-	ok(load(file, &err) < 0 && strcmp(err.msg, msg) == 0, "parse error names the file and line");
+	ok(load(file, &err) < 0 && strcmp(err.msg, msg) == 0,
+	   "parse error names the file and line");
 	unlink(file);
 	snprintf(other, sizeof(other), "%s/linkdir", dir);
 	unlink(other);
