@@ -323,13 +323,13 @@ limits_check_one(const struct policy_rule *r, const char *kv, char *why, size_t 
 	char key[64];
 	uint64_t asked, allowed;
 
-	if (eq == NULL || eq == kv || eq[1] == '\0' || (size_t) (eq - kv) >= sizeof(key)) {
+	if (eq == NULL || eq == kv || eq[1] == '\0') {
 		snprintf(why, whylen, "\"%s\" is not key=value", kv);
 		return -1;
 	}
-	memcpy(key, kv, (size_t) (eq - kv));
-	key[eq - kv] = '\0';
-	k = limits_find_key(r->action, key);
+	/* No key is that long: cut it, it is then unknown. */
+	snprintf(key, sizeof(key), "%.*s", (int) (eq - kv), kv);
+	k = (size_t) (eq - kv) < sizeof(key) ? limits_find_key(r->action, key) : NULL;
 	if (k == NULL) {
 		char names[128];
 		limits_key_names(r->action, names, sizeof(names));
@@ -366,6 +366,8 @@ policy_check_limits(const struct policy_rule *r, const char *const *kv, size_t n
 
 	if (whylen > 0)
 		why[0] = '\0';
+	if (r == NULL) /* root's decision: no rule, no limit */
+		return 0;
 	/* A malformed item is reported before a limit exceeded: it is the
 	 * caller's bug, not the user's quota. */
 	for (size_t i = 0; i < n; i++)

@@ -116,8 +116,9 @@ bool policy_action_known(const char *action);
 const char *policy_action_names(void);
 
 /* Compare what is asked, N "key=value" strings in KV, with the limits of
- * rule R (an allow rule of the decision).  A key the rule has no limit for
- * is not limited; size and count keys (memory, pids, max, cpus) must be at
+ * rule R (the allow rule of the decision; NULL, root's decision, limits
+ * nothing).  A key the rule has no limit for is not limited; size and
+ * count keys (memory, pids, max, cpus) must be at
  * most the limit, the others (root, bridge) equal to it.  Returns 0 when
  * everything is within the limits, 1 when something is not, -1 when an
  * item is malformed or its key is unknown for the rule's action; in the
