@@ -118,11 +118,11 @@ const char *policy_action_names(void);
 /* Compare what is asked, N "key=value" strings in KV, with the limits of
  * rule R (the allow rule of the decision; NULL, root's decision, limits
  * nothing).  A key the rule has no limit for is not limited; size and
- * count keys (memory, pids, max, cpus) must be at
- * most the limit, the others (root, bridge) equal to it.  Returns 0 when
- * everything is within the limits, 1 when something is not, -1 when an
- * item is malformed or its key is unknown for the rule's action; in the
- * last two cases WHY (WHYLEN bytes) says which item and why:
+ * count keys (memory, pids, max, cpus) must be at most the limit, the
+ * others (root, bridge) equal to it.  Returns 0 when everything is within
+ * the limits, 1 when something is not, -1 when an item is malformed or
+ * its key is unknown for the rule's action; in the last two cases WHY
+ * (WHYLEN bytes) says which item and why:
  * "memory=512M exceeds the limit memory=256M". */
 int policy_check_limits(const struct policy_rule *r, const char *const *kv, size_t n, char *why,
                         size_t whylen);
