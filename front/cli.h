@@ -31,6 +31,7 @@ typedef int (*brig_cmd_fn)(struct brig_global *g, int argc, char **argv);
 int cmd_create(struct brig_global *g, int argc, char **argv);
 int cmd_start(struct brig_global *g, int argc, char **argv);
 int cmd_run(struct brig_global *g, int argc, char **argv);
+int cmd_exec(struct brig_global *g, int argc, char **argv);
 int cmd_state(struct brig_global *g, int argc, char **argv);
 int cmd_kill(struct brig_global *g, int argc, char **argv);
 int cmd_delete(struct brig_global *g, int argc, char **argv);

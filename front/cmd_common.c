@@ -118,6 +118,8 @@ ctr_open(struct brig_global *g, const char *id, int *rootfd, int *dirfd, struct 
 {
 	*dirfd = -1;
 	*rootfd = state_root_open(g->root, false, err);
+	if (*rootfd < 0 && g->root == NULL)
+		return -1; /* no state root at all: err says why */
 	if (*rootfd < 0)
 		return brig_err_set(err, 0, "container \"%s\" does not exist", id);
 	*dirfd = state_dir_open(*rootfd, id, err);

@@ -180,6 +180,12 @@ cmd_list(struct brig_global *g, int argc, char **argv)
 			return 1;
 		}
 	}
+	if (g->root == NULL) {
+		struct brig_err err;
+		state_root_open(g->root, false, &err);
+		brig_log_error(&err);
+		return 1;
+	}
 	n = collect(g, &v);
 	if (quiet)
 		for (size_t i = 0; i < n; i++)

@@ -7,16 +7,15 @@
  * --keep.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "front/cmd_common.h"
+#include "front/proc.h"
 #include "lib/sys.h"
 
 static void
@@ -31,48 +30,6 @@ run_usage(FILE *f)
 		   "      --no-pivot         use move + chroot instead of pivot_root\n"
 		   "      --no-new-keyring   keep the caller's session keyring\n"
 		   "      --preserve-fds N   pass N fds after stdio to the process\n");
-}
-
-static int
-exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
-}
-
-/* Forward signals until the init exits; return its wait status. */
-static int
-forward_and_wait(struct container *c, const sigset_t *mask)
-{
-	int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	struct pollfd p[2] = {
-		{ .fd = c->pidfd, .events = POLLIN },
-		{ .fd = sfd, .events = POLLIN },
-	};
-	int status = 0;
-
-	for (;;) {
-		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
-				sys_pidfd_send_signal(c->pidfd, (int) si.ssi_signo, 0);
-		}
-		if (p[0].revents & POLLIN)
-			break;
-	}
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (sfd >= 0)
-		close(sfd);
-	return status;
 }
 
 int
@@ -123,9 +80,9 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 	}
 	/* Other commands (state, kill) must work while we wait. */
 	flock(c.dirfd, LOCK_UN);
-	status = forward_and_wait(&c, &all);
+	status = proc_forward_and_wait(c.pid, c.pidfd, &all);
 	flock(c.dirfd, LOCK_EX);
-	code = exit_code(status);
+	code = proc_exit_code(status);
 	if (!extra.keep)
 		ctr_destroy(g, c.state_rootfd, c.dirfd, &c.st, c.cg_active ? &c.cg : NULL);
 	if (c.cg_active)

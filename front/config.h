@@ -327,6 +327,15 @@ int config_parse_resources(const char *buf, size_t len, struct cfg_resources *ou
 			   struct brig_err *err);
 void config_free_resources(struct cfg_resources *r);
 
+/* A process object on its own (brig exec -p FILE); errors name it as
+ * "config.json: process...." like the process of a config. */
+int config_parse_process(const char *buf, size_t len, struct cfg_process *out,
+			 struct brig_err *err);
+void config_free_process(struct cfg_process *p);
+
+/* CAP_NAME -> its number, or -1 (names as in process.capabilities). */
+int config_cap_number(const char *name);
+
 /* Lookups used by the rest of the front. */
 const struct cfg_namespace *config_namespace(const struct config *cfg, enum cfg_ns_type t);
 const char *config_annotation(const struct config *cfg, const char *key);

@@ -364,30 +364,6 @@ build_root(struct container *c, struct brig_err *err)
 	return ret;
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, struct brig_err *err)
-{
-	cleanup_free char *tmp = xasprintf("%s.brig-tmp", path);
-	char buf[32];
-	int fd, n;
-
-	n = snprintf(buf, sizeof(buf), "%d", (int) pid);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return brig_err_set(err, errno, "--pid-file %s", path);
-	if (write(fd, buf, (size_t) n) != n) {
-		close(fd);
-		unlink(tmp);
-		return brig_err_set(err, errno, "--pid-file %s", path);
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		return brig_err_set(err, errno, "--pid-file %s", path);
-	}
-	return 0;
-}
-
 /* Keep the config for the hooks that `start` and `delete` run. */
 static int
 keep_config_copy(struct container *c, int bundlefd, struct brig_err *err)
@@ -525,7 +501,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (state_write(c->dirfd, &c->st, err) < 0 || keep_config_copy(c, bundlefd, err) < 0)
 		goto fail;
-	if (o->pid_file != NULL && write_pid_file(o->pid_file, c->pid, err) < 0)
+	if (o->pid_file != NULL && proc_write_pid_file(o->pid_file, c->pid, err) < 0)
 		goto fail;
 	if (sync_send(c->sync_fd, SYNC_COMMIT, NULL) < 0) {
 		brig_err_set(err, errno, "container init exited during setup");

@@ -22,6 +22,7 @@ static const struct brig_command commands[] = {
 	{ "create", cmd_create, "create a container (it waits for start)" },
 	{ "start", cmd_start, "run the user process of a created container" },
 	{ "run", cmd_run, "create and start a container, wait for it (-d: detach)" },
+	{ "exec", cmd_exec, "run a new process in a running container" },
 	{ "state", cmd_state, "print the runtime-spec state of a container" },
 	{ "kill", cmd_kill, "send a signal to a container's init (--all: every process)" },
 	{ "delete", cmd_delete, "delete a container (--force: kill it first)" },

@@ -280,40 +280,67 @@ cgs_create(struct cg_session *s, const struct cg_target *t, const struct cg_reso
 	return 0;
 }
 
-int
-cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
-	    struct cg_entry *out, struct brig_err *err)
+/* Collect the reply of PREPARE or ENTER (request ID): a memfd with a
+ * struct cg_created, then the entry fds it announces. */
+static int
+collect_entry(struct cg_session *s, uint32_t id, const char *what, struct cg_entry *out,
+	      struct brig_err *err)
 {
-	struct cg_request req = { .target = *t, .res = *res };
 	cleanup_free uint8_t *buf = NULL;
 	struct cg_created c = { 0 };
 	int fds[IPC_MAX_FDS];
 	struct ipc_reader r;
-	uint32_t id, nfds;
+	uint32_t nfds;
 
-	out->v2_dir = -1;
-	out->n_tasks = 0;
 	for (uint32_t i = 0; i < IPC_MAX_FDS; i++)
 		fds[i] = -1;
-	brig_err_clear(err);
-	if (send_request(s, IPC_CGROUP_PREPARE, &req, NULL, 0, &id, err) < 0 ||
-	    ipc_call_wait(s->h.sock, HELPER, id, fds, IPC_MAX_FDS, err) < 0)
+	if (ipc_call_wait(s->h.sock, HELPER, id, fds, IPC_MAX_FDS, err) < 0)
 		return -1;
 	for (nfds = 0; nfds < IPC_MAX_FDS && fds[nfds] >= 0; nfds++)
 		;
 	if (nfds == 0)
-		return brig_err_set(err, EBADMSG, HELPER ": prepare: reply without data");
+		return brig_err_set(err, EBADMSG, HELPER ": %s: reply without data", what);
 	if (read_reply(fds[0], &r, &buf, err) < 0 || cgmsg_decode_created(&r, &c, err) < 0 ||
 	    nfds != 1 + c.has_v2_dir + c.n_tasks) {
 		for (uint32_t i = 1; i < nfds; i++)
 			close(fds[i]);
-		return err->msg[0] ? -1 : brig_err_set(err, EBADMSG, HELPER ": prepare: fd count");
+		return err->msg[0] ? -1 : brig_err_set(err, EBADMSG, HELPER ": %s: fd count", what);
 	}
 	out->depth = c.depth;
 	out->v2_dir = c.has_v2_dir ? fds[1] : -1;
 	for (uint32_t i = 0; i < c.n_tasks; i++)
 		out->tasks[out->n_tasks++] = fds[1 + c.has_v2_dir + i];
 	return 0;
+}
+
+int
+cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
+	    struct cg_entry *out, struct brig_err *err)
+{
+	struct cg_request req = { .target = *t, .res = *res };
+	uint32_t id;
+
+	out->v2_dir = -1;
+	out->n_tasks = 0;
+	brig_err_clear(err);
+	if (send_request(s, IPC_CGROUP_PREPARE, &req, NULL, 0, &id, err) < 0)
+		return -1;
+	return collect_entry(s, id, "prepare", out, err);
+}
+
+int
+cgs_enter(struct cg_session *s, const struct cg_target *t, struct cg_entry *out,
+	  struct brig_err *err)
+{
+	struct cg_request req = { .target = *t };
+	uint32_t id;
+
+	out->v2_dir = -1;
+	out->n_tasks = 0;
+	brig_err_clear(err);
+	if (send_request(s, IPC_CGROUP_ENTER, &req, NULL, 0, &id, err) < 0)
+		return -1;
+	return collect_entry(s, id, "enter", out, err);
 }
 
 void

@@ -47,6 +47,9 @@ struct cg_entry {
  * init enters it with (no pid is ever written: see struct cg_created). */
 int cgs_prepare(struct cg_session *s, const struct cg_target *t, const struct cg_resources *res,
 		struct cg_entry *out, struct brig_err *err);
+/* brig exec: the entry fds of the container's existing cgroup. */
+int cgs_enter(struct cg_session *s, const struct cg_target *t, struct cg_entry *out,
+	      struct brig_err *err);
 void cg_entry_close(struct cg_entry *e);
 
 /* IPC_CGROUP_CREATE: make the cgroup and move the process PIDFD names into

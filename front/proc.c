@@ -7,15 +7,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/stat.h>
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
+#include "lib/err.h"
 #include "lib/sys.h"
+#include "lib/xalloc.h"
 
 uint64_t
 proc_stat(pid_t pid, char *state)
@@ -160,4 +165,69 @@ proc_signal_parse(const char *s)
 		return (n >= SIGRTMIN && n <= SIGRTMAX) ? (int) n : -1;
 	}
 	return -1;
+}
+
+int
+proc_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+int
+proc_forward_and_wait(pid_t pid, int pidfd, const sigset_t *mask)
+{
+	int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	struct pollfd p[2] = {
+		{ .fd = pidfd, .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	int status = 0;
+
+	for (;;) {
+		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+				sys_pidfd_send_signal(pidfd, (int) si.ssi_signo, 0);
+		}
+		if (p[0].revents & POLLIN)
+			break;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+int
+proc_write_pid_file(const char *path, pid_t pid, struct brig_err *err)
+{
+	cleanup_free char *tmp = xasprintf("%s.brig-tmp", path);
+	char buf[32];
+	int fd, n;
+
+	n = snprintf(buf, sizeof(buf), "%d", (int) pid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return brig_err_set(err, errno, "--pid-file %s", path);
+	if (write(fd, buf, (size_t) n) != n) {
+		close(fd);
+		unlink(tmp);
+		return brig_err_set(err, errno, "--pid-file %s", path);
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return brig_err_set(err, errno, "--pid-file %s", path);
+	}
+	return 0;
 }

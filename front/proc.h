@@ -3,8 +3,11 @@
 #ifndef BRIG_FRONT_PROC_H
 #define BRIG_FRONT_PROC_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "lib/err.h"
 
 /* Start time of PID (clock ticks since boot, /proc/PID/stat field 22), or
  * 0 if the process does not exist. */
@@ -28,5 +31,18 @@ int proc_ns_flags_differing(pid_t pid);
 
 /* Signal names: "TERM", "SIGTERM" or "15" -> 15; -1 if unknown. */
 int proc_signal_parse(const char *s);
+
+/* The shell's view of a wait status: the exit code, or 128+N when killed
+ * by signal N (as runc reports it). */
+int proc_exit_code(int status);
+
+/* Forward every signal of MASK (blocked by the caller) but SIGCHLD to
+ * the process behind PIDFD until it exits; reap PID and return its wait
+ * status. */
+int proc_forward_and_wait(pid_t pid, int pidfd, const sigset_t *mask);
+
+/* --pid-file: PID written to PATH atomically (temporary file, rename), as
+ * runc does, so a reader never sees a partial number. */
+int proc_write_pid_file(const char *path, pid_t pid, struct brig_err *err);
 
 #endif

@@ -21,7 +21,8 @@
 #include "lib/err.h"
 
 /* Resolve --rootless (true, false, auto) and the state root's default:
- * $XDG_RUNTIME_DIR/brig when rootless with a non-zero euid.  Sets
+ * $XDG_RUNTIME_DIR/brig when rootless with a non-zero euid (NULL when that
+ * is unset: state_root_open then says what to do).  Sets
  * G->rootless_mode and G->nested_userns. */
 int rootless_setup(struct brig_global *g, struct brig_err *err);
 

@@ -44,6 +44,11 @@ state_root_open(const char *root, bool create, struct brig_err *err)
 	cleanup_free char *p = NULL;
 	int fd;
 
+	/* rootless_setup leaves no default when XDG_RUNTIME_DIR is unset:
+	 * only commands that keep state need one. */
+	if (root == NULL)
+		return brig_err_set(err, 0, "rootless: XDG_RUNTIME_DIR is not set (or not an "
+					    "absolute path): give the state directory with --root DIR");
 	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;

@@ -39,6 +39,8 @@ enum ipc_type {
 	IPC_CGROUP_DELETE = 27, /* target with created_depth */
 	IPC_CGROUP_PREPARE = 28, /* as CREATE, before the init exists; root callers only;
 				  * reply fds: [memfd, v2 dir?, v1 tasks files...] */
+	IPC_CGROUP_ENTER = 29,   /* target; the fds of PREPARE's reply for an existing
+				  * cgroup (brig exec); root callers only */
 	IPC_SECCOMP_COMPILE = 40, /* ipc/seccompmsg.h; reply fds: [memfd with the BPF program] */
 };
 

@@ -26,8 +26,8 @@ free_kv(struct cfg_kv *kv, size_t n)
 	free(kv);
 }
 
-static void
-free_process(struct cfg_process *p)
+void
+config_free_process(struct cfg_process *p)
 {
 	free(p->user.additional_gids);
 	free(p->user.username);
@@ -156,7 +156,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->oci_version);
-	free_process(&cfg->process);
+	config_free_process(&cfg->process);
 	free(cfg->root.path);
 	free(cfg->hostname);
 	free(cfg->domainname);

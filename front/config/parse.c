@@ -207,6 +207,28 @@ config_parse_resources(const char *buf, size_t len, struct cfg_resources *out,
 	return 0;
 }
 
+int
+config_parse_process(const char *buf, size_t len, struct cfg_process *out, struct brig_err *err)
+{
+	cleanup_tree yajl_val doc = NULL;
+	struct cfgp p = {.err = err};
+	char ebuf[256] = "";
+
+	memset(out, 0, sizeof(*out));
+	if (buf == NULL || strnlen(buf, len) != len)
+		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
+	doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
+	if (doc == NULL)
+		return syntax_error(err, ebuf);
+	if (!YAJL_IS_OBJECT(doc))
+		return brig_err_set(err, 0, "config.json: process: not an object");
+	if (cfgp_process(&p, doc, out) < 0) {
+		config_free_process(out);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 read_all(int fd, char **bufp, size_t *lenp, struct brig_err *err)
 {

@@ -58,6 +58,15 @@ static const char *const proc_cap_names[] = {
 _Static_assert(sizeof(proc_cap_names) / sizeof(proc_cap_names[0]) >= CAP_LAST_CAP + 1,
                "capability name table shorter than CAP_LAST_CAP");
 
+int
+config_cap_number(const char *name)
+{
+	for (int i = 0; i <= CAP_LAST_CAP; i++)
+		if (strcmp(proc_cap_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 struct proc_name_num {
 	const char *name;
 	int num;

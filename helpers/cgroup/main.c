@@ -193,6 +193,28 @@ entry_fds(struct cg_layout *l, struct cg_created *out, struct helper_reply *repl
 	return 0;
 }
 
+/* The reply of PREPARE and ENTER: a memfd with OUT first, then the entry
+ * fds already in REPLY (slot 0 reserved). */
+static int
+reply_entry(const struct cg_created *out, struct helper_reply *reply)
+{
+	struct ipc_writer w;
+	int memfd;
+
+	ipc_writer_init(&w);
+	cgmsg_encode_created(&w, out);
+	memfd = cgmsg_reply_memfd(&w, &reply->err);
+	ipc_writer_free(&w);
+	if (memfd < 0) {
+		for (uint32_t i = 1; i < reply->nfds; i++)
+			close(reply->fds[i]);
+		reply->nfds = 0;
+		return -1;
+	}
+	reply->fds[0] = memfd;
+	return 0;
+}
+
 /* IPC_CGROUP_PREPARE: as CREATE, but before the init exists: make the
  * cgroup, write the resources, and hand back what lets the init enter it
  * without the global lock (see struct cg_created).  Anything made is
@@ -201,9 +223,8 @@ static int
 handle_prepare(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 {
 	struct cg_created out = { 0 };
-	struct ipc_writer w;
 	struct call c;
-	int ret, memfd;
+	int ret;
 
 	if (peer_is_root(&reply->err) < 0)
 		return -1;
@@ -225,18 +246,32 @@ handle_prepare(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 		return -1;
 	}
 	call_free(&c);
-	ipc_writer_init(&w);
-	cgmsg_encode_created(&w, &out);
-	memfd = cgmsg_reply_memfd(&w, &reply->err);
-	ipc_writer_free(&w);
-	if (memfd < 0) {
+	return reply_entry(&out, reply);
+}
+
+/* IPC_CGROUP_ENTER: what lets a new process of an existing container
+ * (brig exec) enter its cgroup, as PREPARE's reply; nothing is written. */
+static int
+handle_enter(struct ipc_msg *msg, struct helper_reply *reply, void *state)
+{
+	struct cg_created out = { 0 };
+	struct call c;
+	int ret;
+
+	if (peer_is_root(&reply->err) < 0)
+		return -1;
+	ret = prepare(msg, &c, false, state, &reply->err);
+	reply->nfds = 1; /* the memfd's slot */
+	if (ret == 0)
+		ret = entry_fds(&c.l, &out, reply, &reply->err);
+	call_free(&c);
+	if (ret < 0) {
 		for (uint32_t i = 1; i < reply->nfds; i++)
 			close(reply->fds[i]);
 		reply->nfds = 0;
 		return -1;
 	}
-	reply->fds[0] = memfd;
-	return 0;
+	return reply_entry(&out, reply);
 }
 
 /* IPC_CGROUP_UPDATE: write the resources again; nothing is created. */
@@ -345,7 +380,7 @@ handle_delete(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 
 static const struct helper_op ops[] = {
     {IPC_CGROUP_CREATE, 1, handle_create}, {IPC_CGROUP_UPDATE, 0, handle_update},
-    {IPC_CGROUP_PREPARE, 0, handle_prepare},
+    {IPC_CGROUP_PREPARE, 0, handle_prepare}, {IPC_CGROUP_ENTER, 0, handle_enter},
     {IPC_CGROUP_FREEZE, 0, handle_freeze}, {IPC_CGROUP_THAW, 0, handle_freeze},
     {IPC_CGROUP_STATS, 0, handle_stats},   {IPC_CGROUP_PIDS, 0, handle_pids},
     {IPC_CGROUP_KILL, 0, handle_kill},     {IPC_CGROUP_DELETE, 0, handle_delete},

@@ -31,7 +31,7 @@ teardown() {
 	[ "$output" = 0 ]
 }
 
-@test "rootless: state lives in \$XDG_RUNTIME_DIR/brig and the user can manage it" {
+@test "rootless: state lives in \$XDG_RUNTIME_DIR/brig and the user can manage and exec into it" {
 	set_args sleep 100
 	as_user "$BRIG" create --bundle "$BUNDLE" "$CT" </dev/null >/dev/null 2>&1
 	[ -f "$RL_DIR/xdg/brig/$CT/state.json" ]
@@ -41,6 +41,11 @@ teardown() {
 	# The init runs as the user on the host, root in its namespace.
 	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = "$RL_UID" ]
 	as_user "$BRIG" start "$CT"
+	# exec as the user: into the container's user namespace and the rest.
+	run as_user "$BRIG" exec "$CT" sh -c 'id -u; cat /proc/self/uid_map'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[[ "${lines[1]}" == *"0"*"$RL_UID"*"1" ]]
 	as_user "$BRIG" kill "$CT" KILL
 	wait_gone() { ! kill -0 "$pid" 2>/dev/null; }
 	for _ in $(seq 50); do wait_gone && break; sleep 0.1; done
