@@ -80,6 +80,7 @@ skip_unless_file() {
 # ---- resources read back ---------------------------------------------
 
 @test "memory: limit, reservation and swap" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	resources '{memory: {limit: 33554432, reservation: 16777216, swap: 67108864}}'
 	start_sleeping
 	cg_expect memory memory.limit_in_bytes 33554432
@@ -89,6 +90,7 @@ skip_unless_file() {
 }
 
 @test "memory: swappiness and disableOOMKiller (v1)" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	cg_is_v2 memory && skip "cgroup v2 has no swappiness nor oom_control"
 	resources '{memory: {limit: 33554432, swappiness: 17, disableOOMKiller: true}}'
 	start_sleeping
@@ -97,6 +99,7 @@ skip_unless_file() {
 }
 
 @test "cpu: shares, quota and period" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	resources '{cpu: {shares: 512, quota: 20000, period: 50000}}'
 	start_sleeping
 	cg_expect cpu cpu.shares 512
@@ -105,6 +108,7 @@ skip_unless_file() {
 }
 
 @test "cpu: burst" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	requires_brig # runc 1.1 ignores cpu.burst
 	skip_unless_file cpu cpu.cfs_burst_us
 	resources '{cpu: {quota: 20000, period: 100000, burst: 10000}}'
@@ -113,6 +117,7 @@ skip_unless_file() {
 }
 
 @test "cpu: idle" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	requires_brig # runc 1.1 ignores cpu.idle
 	skip_unless_file cpu cpu.idle
 	resources '{cpu: {idle: 1}}'
@@ -121,6 +126,7 @@ skip_unless_file() {
 }
 
 @test "cpu: realtimeRuntime and realtimePeriod (v1)" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	cg_is_v2 cpu && skip "cgroup v2 has no real-time group settings"
 	skip_unless_file cpu cpu.rt_runtime_us
 	requires_brig # runc 1.1 does not give the parent any real-time budget
@@ -131,6 +137,7 @@ skip_unless_file() {
 }
 
 @test "cpuset: cpus and mems" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	local last
 	last=$(($(nproc) - 1))
 	resources '{cpu: {cpus: $c, mems: "0"}}' --arg c "$last"
@@ -140,12 +147,14 @@ skip_unless_file() {
 }
 
 @test "pids: limit" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	resources '{pids: {limit: 42}}'
 	start_sleeping
 	cg_expect pids pids.max 42
 }
 
 @test "blockIO: weight" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	if cg_is_v2 blkio; then
 		# io.weight is in non-root cgroups only, when io.cost is built in.
 		[ -f "$(cg_base blkio)/io.cost.model" ] || skip "no io.weight on this kernel"
@@ -163,6 +172,7 @@ skip_unless_file() {
 }
 
 @test "blockIO: throttleReadBpsDevice" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	local dev maj min f
 	dev=$(cat /sys/block/*/dev | head -n 1)
 	[ -n "$dev" ] || skip "no block device"
@@ -181,6 +191,7 @@ skip_unless_file() {
 }
 
 @test "hugepageLimits: 2MB" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	cg_has hugetlb || skip "no hugetlb controller"
 	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages"
 	if is_brig || ! cg_is_v2 hugetlb || cg_pure_v2; then
@@ -194,6 +205,7 @@ skip_unless_file() {
 }
 
 @test "unified: written on v2, refused on v1 naming linux.resources.unified" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	resources '{unified: {"pids.max": "33"}}'
 	if cg_pure_v2; then
 		start_sleeping
@@ -209,6 +221,7 @@ skip_unless_file() {
 }
 
 @test "devices: a deny rule for a device makes opening it fail with EPERM" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	# A node with no driver: allowed it gives ENXIO, denied EPERM.  The
 	# later rule wins.
 	mknod "$BUNDLE/rootfs/brigdev" c 42 0
@@ -224,6 +237,7 @@ skip_unless_file() {
 }
 
 @test "devices: denying /dev/null makes echo > /dev/null fail" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	requires_brig # runc appends allow rules for the default devices
 	set_args sh -c 'echo x > /dev/null && echo written'
 	brig_run "$CT"
@@ -238,6 +252,7 @@ skip_unless_file() {
 # ---- limits enforced ---------------------------------------------------
 
 @test "memory: 32 MiB container allocating 64 MiB is OOM-killed; events reports it" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	local evpid
 	# swap = limit: no swap, so the allocation hits the limit.
 	resources '{memory: {limit: 33554432, swap: 33554432}}'
@@ -264,6 +279,7 @@ skip_unless_file() {
 }
 
 @test "pids: pids.max 10 stops a fork bomb" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	# A shell whose fork fails exits: the bomb runs in a shell of its own.
 	resources '{pids: {limit: 10}}'
 	set_args sh -c 'sh -c "i=0; while [ \$i -lt 40 ]; do sleep 100 & i=\$((i + 1)); done" 2>&1
@@ -282,6 +298,7 @@ skip_unless_file() {
 # ---- commands ------------------------------------------------------------
 
 @test "events --stats: one line with cpu, memory and pids of the container" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	set_args sh -c 'sleep 100 & exec sleep 100'
 	create_ct "$CT"
 	rt start "$CT"
@@ -296,6 +313,7 @@ skip_unless_file() {
 }
 
 @test "update changes the limits of a running container" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	local cpu
 	cpu=$(($(nproc) - 1))
 	resources '{memory: {limit: 67108864}, cpu: {shares: 512, quota: 20000, period: 100000, cpus: "0"},
@@ -316,6 +334,7 @@ skip_unless_file() {
 }
 
 @test "update -r reads a resources object from a file and from stdin" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	resources '{memory: {limit: 67108864}, pids: {limit: 50}}'
 	start_sleeping
 	echo '{"memory": {"limit": 100663296}, "pids": {"limit": 30}}' >"$TEST_DIR/r.json"
@@ -328,6 +347,7 @@ skip_unless_file() {
 }
 
 @test "pause freezes the container, resume thaws it" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	local a b
 	set_args sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/c.new; mv /tmp/c.new /tmp/c; sleep 0.05; done'
 	create_ct "$CT"
@@ -348,6 +368,7 @@ skip_unless_file() {
 }
 
 @test "delete --force of a paused container removes it and its cgroup" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	start_sleeping
 	rt pause "$CT"
 	[ "$(ct_status "$CT")" = paused ]
@@ -359,6 +380,7 @@ skip_unless_file() {
 }
 
 @test "ps -f json lists exactly the processes of the cgroup" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
 	create_ct "$CT"
 	rt start "$CT"
@@ -369,6 +391,7 @@ skip_unless_file() {
 }
 
 @test "ps prints ps(1)'s table for the container's processes" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	set_args sh -c 'sleep 100 & exec sleep 100'
 	create_ct "$CT"
 	rt start "$CT"
@@ -388,6 +411,7 @@ skip_unless_file() {
 }
 
 @test "kill --all signals every process of the container" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	# Both shells note the signal; without --all only the init would.  The
 	# init waits a moment before it exits: its exit kills the rest of its
 	# pid namespace, maybe before the child's trap has run.
@@ -404,6 +428,7 @@ skip_unless_file() {
 }
 
 @test "kill --all KILL leaves the cgroup empty" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
 	create_ct "$CT"
 	rt start "$CT"
@@ -416,6 +441,7 @@ skip_unless_file() {
 # ---- cgroup lifetime ---------------------------------------------------
 
 @test "the cgroup exists while the container does; delete removes it" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	set_args sleep 100
 	create_ct "$CT"
 	[ -d "$(dirname "$(cg_file pids cgroup.procs)")" ]
@@ -436,6 +462,7 @@ skip_unless_file() {
 }
 
 @test "no cgroupsPath: the cgroup is /<id> in each hierarchy" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	update_config 'del(.linux.cgroupsPath)'
 	# The test owns /$CT: its id is unique to this run.
 	CG_PARENT=/$CT

@@ -51,6 +51,7 @@ mountinfo_of() {
 }
 
 @test "bind does not bring submounts, rbind does" {
+	requires_root "the test mounts a tmpfs on the host"
 	mkdir -p "$TEST_DIR/src/sub"
 	mount -t tmpfs tmpfs "$TEST_DIR/src/sub"
 	echo in-submount >"$TEST_DIR/src/sub/f"
@@ -206,6 +207,7 @@ mountinfo_of() {
 }
 
 @test "linux.devices: a device node with mode, uid and gid" {
+	requires_root "mknod needs host root"
 	update_config '.linux.devices = [{path: "/dev/mynull", type: "c", major: 1, minor: 3,
 		fileMode: 438, uid: 1000, gid: 1000}]'
 	set_args sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/mynull && echo x >/dev/mynull'
@@ -215,6 +217,7 @@ mountinfo_of() {
 }
 
 @test "linux.devices: a device in a new subdirectory" {
+	requires_root "mknod needs host root"
 	update_config '.linux.devices = [{path: "/dev/sub/zero", type: "c", major: 1, minor: 5, fileMode: 420}]'
 	set_args sh -c 'stat -c "%t:%T %a" /dev/sub/zero && head -c 3 /dev/sub/zero | wc -c'
 	brig_run "$CT"
@@ -236,6 +239,7 @@ mountinfo_of() {
 }
 
 @test "mount propagation from the host into an rslave bind" {
+	requires_root "the test mounts on the host"
 	mkdir -p "$TEST_DIR/prop/late"
 	mount --bind "$TEST_DIR/prop" "$TEST_DIR/prop"
 	mount --make-shared "$TEST_DIR/prop"

@@ -100,6 +100,7 @@ host_ns() {
 }
 
 @test "join a network namespace by path" {
+	requires_root "the test makes a named network namespace (/run, unshare --net)"
 	NETNS_FILE=/run/brig-test-$CT-net
 	touch "$NETNS_FILE"
 	unshare --net="$NETNS_FILE" true
@@ -113,6 +114,7 @@ host_ns() {
 }
 
 @test "join the ipc namespace of another container by /proc path" {
+	requires_root "joining another container's namespace needs its user namespace too"
 	set_args sleep 10
 	create_ct "${CT}a"
 	pid=$(ct_pid "${CT}a")
@@ -126,6 +128,7 @@ host_ns() {
 }
 
 @test "a namespace path of the wrong type fails, leaving nothing" {
+	requires_root "the test makes a named network namespace (/run, unshare --net)"
 	NETNS_FILE=/run/brig-test-$CT-net
 	touch "$NETNS_FILE"
 	unshare --net="$NETNS_FILE" true

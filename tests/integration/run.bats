@@ -62,6 +62,7 @@ wait_run_out() {
 }
 
 @test "run: a process killed by SIGTERM gives 143 (no pid namespace)" {
+	requires_root "without a pid namespace, proc cannot be mounted in a user namespace"
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
 	set_args sleep 10
 	run_bg

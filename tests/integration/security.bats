@@ -136,6 +136,7 @@ done; echo "clean $n"'
 }
 
 @test "the runtime binary is not reachable through a created container's init" {
+	requires_root "joining another container's namespace needs its user namespace too"
 	# runc 1.1.5's waiting init is the host runc binary (/proc/1/exe); it
 	# relies on ETXTBSY.  brig's design: no host /proc entry or fd of it.
 	requires_brig

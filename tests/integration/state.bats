@@ -74,6 +74,7 @@ wait_out() {
 }
 
 @test "list: table with header and one row per container" {
+	requires_root "the OWNER column checked is root"
 	set_args sleep 10
 	create_ct "${CT}a"
 	create_ct "${CT}b"
@@ -188,6 +189,7 @@ wait_out() {
 }
 
 @test "kill --all: every process of the container, no pid namespace" {
+	requires_root "without a pid namespace, proc cannot be mounted in a user namespace"
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
 	set_args sh -c 'sleep 100 & sleep 100 & echo ready; wait'
 	create_ct "$CT"
