@@ -68,8 +68,12 @@ sha_blocks_c(uint32_t h[8], const uint8_t *p, size_t n)
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
 #include <immintrin.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#else
+#include <cpuid.h>
+#endif
 
 #define SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
@@ -136,20 +140,25 @@ sha_blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 	_mm_storeu_si128((__m128i *) &h[4], _mm_alignr_epi8(st1, tmp, 8));    /* HGFE */
 }
 
+/* glibc (2.33 and later) answers from what ld.so learnt at start-up;
+ * executing cpuid here would be a VM exit each time (~10 us here). */
 static bool
 sha_cpu_has_ni(void)
 {
+#if __has_include(<sys/platform/x86.h>)
+	return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSSE3) && CPU_FEATURE_ACTIVE(SSE4_1);
+#else
 	unsigned a, b, c, d;
 
 	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
 		return false;
 	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+#endif
 }
 
 static void
 sha_blocks(uint32_t h[8], const uint8_t *p, size_t n)
 {
-	/* cpuid once: under a hypervisor each cpuid is a VM exit. */
 	static int has_ni = -1;
 
 	if (has_ni < 0)
