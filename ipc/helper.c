@@ -115,6 +115,35 @@ check_socket(const char *name)
 		die(name, "fd 3 is not a unix socket");
 }
 
+/* clearenv() only forgets the strings: zero them too, so that nothing the
+ * caller put there stays in our memory (or in /proc/PID/environ). */
+static void
+scrub_environ(void)
+{
+	char buf[2048], *p;
+	unsigned long start = 0, end = 0;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	for (char **e = environ; e != NULL && *e != NULL; e++)
+		explicit_bzero(*e, strlen(*e));
+	/* The whole block, also what glibc's secure mode unset (LD_*): its
+	 * strings stay in the block though environ no longer names them.
+	 * env_start and env_end are fields 50 and 51, counted from field 3
+	 * after the command name's ')'. */
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (int field = 2; p != NULL && field < 50; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %lu %lu", &start, &end) != 2 || start == 0 || end <= start)
+		return;
+	explicit_bzero((void *) start, end - start);
+}
+
 void
 helper_harden(const char *name)
 {
@@ -127,6 +156,7 @@ helper_harden(const char *name)
 	/* Nothing from the caller's environment reaches our decisions.  For a
 	 * setuid start glibc's secure mode has already ignored LD_PRELOAD and
 	 * friends (and a static helper loads nothing); the rest goes here. */
+	scrub_environ();
 	if (clearenv() != 0)
 		environ = NULL;
 	check_socket(name);

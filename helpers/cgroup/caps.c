@@ -29,18 +29,23 @@
 #define CAP_BPF 39
 #endif
 
-/* File capabilities leave our uids the user's: cgroups we make would be
- * the user's, with every file in them writable by the user.  Make files
- * as root (setfsuid needs CAP_SETUID, dropped right after). */
+/* A setuid start leaves our gids the user's, file capabilities our uids
+ * too: cgroups we make would be the user's, their files group- or
+ * user-owned.  Make files as root (setfsuid/setfsgid need CAP_SETUID and
+ * CAP_SETGID, dropped right after). */
 static int
 own_as_root(struct brig_err *err)
 {
-	if (geteuid() == 0 || !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID))
-		return 0;
-	setfsgid(0);
-	setfsuid(0);
-	if (setfsuid((uid_t) -1) != 0 || setfsgid((gid_t) -1) != 0)
-		return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
+	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID)) {
+		setfsgid(0);
+		if (setfsgid((gid_t) -1) != 0)
+			return brig_err_set(err, EPERM, "cannot make files as root (setfsgid)");
+	}
+	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID)) {
+		setfsuid(0);
+		if (setfsuid((uid_t) -1) != 0)
+			return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
+	}
 	return 0;
 }
 

@@ -214,13 +214,15 @@ rewrite_target(struct cg_user *u, struct cg_target *t, struct brig_err *err)
 {
 	const char *path = t->path ? t->path : t->id;
 	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *full;
 
 	if (!name_ok(name, strlen(name)))
 		return brig_err_set(err, EINVAL,
 		                    "cgroupsPath: the last component must be a name of "
 		                    "[A-Za-z0-9_.-] (unprivileged caller)");
+	full = xasprintf("%s/%u/%s", u->root, (unsigned) u->who.uid, name);
 	free(t->path);
-	t->path = xasprintf("%s/%u/%s", u->root, (unsigned) u->who.uid, name);
+	t->path = full;
 	/* Only the leaf is ever removed: <root>/<uid> stays. */
 	if (t->created_depth > 1)
 		t->created_depth = 1;
