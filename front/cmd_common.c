@@ -73,7 +73,7 @@ parse_create_opts(int argc, char **argv, struct create_opts *o, bool is_run,
 				return -1;
 			}
 			if (ch == 'd')
-				extra->detach = true;
+				extra->detach = o->detach = true;
 			else if (ch == OPT_KEEP)
 				extra->keep = true;
 			break;

@@ -25,7 +25,7 @@ exec_usage(FILE *f)
 		"  -d, --detach              do not wait for the process\n"
 		"      --pid-file FILE       write the process's pid to FILE\n"
 		"      --preserve-fds N      pass N fds after stdio to the process\n"
-		"  -t, --tty                 allocate a terminal (not offered yet)\n"
+		"  -t, --tty                 allocate a terminal (relayed, or to --console-socket)\n"
 		"      --console-socket S    where a terminal's master goes (with --tty)\n"
 		"      --apparmor P, --process-label L   refused: brig applies no LSM\n"
 		"      --cgroup PATH         a sub-cgroup to join (refused: not offered)\n");

@@ -16,6 +16,7 @@
 
 #include "front/cmd_common.h"
 #include "front/proc.h"
+#include "front/tty.h"
 #include "lib/sys.h"
 
 static void
@@ -80,7 +81,10 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 	}
 	/* Other commands (state, kill) must work while we wait. */
 	flock(c.dirfd, LOCK_UN);
-	status = proc_forward_and_wait(c.pid, c.pidfd, &all);
+	if (c.console_master >= 0)
+		status = tty_relay(c.console_master, c.pid, c.pidfd, &all);
+	else
+		status = proc_forward_and_wait(c.pid, c.pidfd, &all);
 	flock(c.dirfd, LOCK_EX);
 	code = proc_exit_code(status);
 	if (!extra.keep)

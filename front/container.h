@@ -30,6 +30,7 @@ struct create_opts {
 	bool no_new_keyring;
 	int preserve_fds;
 	bool run_mode; /* `run`: no exec fifo, the front stays the parent */
+	bool detach;   /* `run -d` */
 	bool has_saved_mask;
 	sigset_t saved_mask; /* run: the mask to restore in the init before exec */
 };
@@ -45,6 +46,7 @@ enum sync_type {
 	SYNC_GO,         /* front -> init (run): exec now */
 	SYNC_ERROR,      /* init -> front: payload is the error message */
 	SYNC_LISTENER,   /* init -> front: the seccomp listener fd (SCM_RIGHTS) */
+	SYNC_CONSOLE,    /* init -> front: the pty master of process.terminal (SCM_RIGHTS) */
 };
 
 #define SYNC_PAYLOAD_MAX 8192
@@ -78,6 +80,7 @@ struct container {
 	char *exec_path; /* resolved in the init */
 	struct seccomp_prog seccomp; /* compiled before the clone; the init installs it */
 	int listener_fd;             /* init: SCMP_ACT_NOTIFY listener, -1 otherwise */
+	int console_master;          /* run in the foreground with a terminal: the pty master */
 };
 
 /* Create the container described by O (front side); on success the init

@@ -29,6 +29,7 @@
 #include "front/plan_mount.h"
 #include "front/proc.h"
 #include "front/rootless.h"
+#include "front/tty.h"
 #include "ipc/codec.h"
 #include "ipc/io.h"
 #include "lib/cleanup.h"
@@ -84,7 +85,8 @@ check_config(struct container *c, struct brig_err *err)
 	if (config_namespace(cfg, CFG_NS_MOUNT) == NULL)
 		return brig_err_set(err, 0, "config.json: linux.namespaces: a mount namespace is "
 					    "required");
-	if (cfg->process.terminal && !c->opts->run_mode && c->opts->console_socket == NULL)
+	if (cfg->process.terminal && (!c->opts->run_mode || c->opts->detach) &&
+	    c->opts->console_socket == NULL)
 		return brig_err_set(err, 0, "config.json: process.terminal: cannot allocate a "
 					    "terminal without --console-socket when detached");
 	if (geteuid() != 0 && config_namespace(cfg, CFG_NS_USER) == NULL)
@@ -403,6 +405,28 @@ pass_listener(struct container *c, struct brig_err *err)
 	return ret;
 }
 
+/* process.terminal: the pty master goes to --console-socket, or stays
+ * with us for the foreground relay of `run`. */
+static int
+take_console(struct container *c, struct brig_err *err)
+{
+	int master, ret = 0;
+
+	if (!c->cfg->process.terminal)
+		return 0;
+	if (sync_expect_fd(c->sync_fd, SYNC_CONSOLE, &master, err) < 0)
+		return -1;
+	if (master < 0)
+		return brig_err_set(err, EPROTO, "process.terminal: no pty from the init");
+	if (c->opts->console_socket == NULL) {
+		c->console_master = master;
+		return 0;
+	}
+	ret = tty_send_console(c->opts->console_socket, master, err);
+	close(master);
+	return ret;
+}
+
 static int
 prepare(struct container *c, int *bundlefd, struct brig_err *err)
 {
@@ -461,6 +485,7 @@ container_init_fields(struct container *c, struct brig_global *g, const struct c
 	c->cg.h.pid = -1;
 	c->cg_entry.v2_dir = -1;
 	c->listener_fd = -1;
+	c->console_master = -1;
 	for (int t = 0; t < CFG_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
 }
@@ -496,7 +521,8 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	if (build_root(c, err) < 0)
 		goto fail;
-	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || pass_listener(c, err) < 0 ||
+	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || take_console(c, err) < 0 ||
+	    pass_listener(c, err) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)
 		goto fail;
 	if (state_write(c->dirfd, &c->st, err) < 0 || keep_config_copy(c, bundlefd, err) < 0)
@@ -580,7 +606,7 @@ void
 container_release(struct container *c)
 {
 	int *fds[] = { &c->state_rootfd, &c->dirfd, &c->pidfd, &c->sync_fd, &c->init_fd,
-		       &c->fifo_fd };
+		       &c->fifo_fd, &c->console_master };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)

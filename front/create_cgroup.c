@@ -77,7 +77,7 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 	if (cgs_start(&c->cg, c->g->helper_dir, err) < 0)
 		return -1;
 	c->cg_active = true;
-	plan_cgroup_resources(&c->cfg->linux.resources, &res);
+	plan_cgroup_for_config(c->cfg, &res);
 	ret = cgs_prepare(&c->cg, &t, &res, &c->cg_entry, err);
 	plan_cgroup_resources_free(&res);
 	if (ret < 0 && c->g->rootless_mode && is_denied(err->errnum)) {
@@ -112,7 +112,7 @@ ctr_cgroup_attach(struct container *c, struct brig_err *err)
 
 	if (!c->cg_active || c->st.has_cgroup)
 		return 0;
-	plan_cgroup_resources(&c->cfg->linux.resources, &res);
+	plan_cgroup_for_config(c->cfg, &res);
 	ret = cgs_create(&c->cg, &t, &res, c->pidfd, &depth, err);
 	plan_cgroup_resources_free(&res);
 	if (ret < 0)

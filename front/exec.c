@@ -26,6 +26,7 @@
 #include "front/cmd_common.h"
 #include "front/init_process.h"
 #include "front/proc.h"
+#include "front/tty.h"
 #include "lib/cleanup.h"
 #include "lib/sys.h"
 
@@ -41,6 +42,7 @@ struct exec_job {
 	int ns_flags;           /* namespaces of the init that differ from ours */
 	struct cg_entry entry;
 	sigset_t saved_mask;
+	int master; /* process.terminal: the pty master, -1 otherwise */
 };
 
 static int
@@ -70,9 +72,9 @@ load_config(struct exec_job *j, const struct exec_opts *o, struct brig_err *err)
 		return brig_err_wrap(err, "exec: bundle %s", j->st.bundle);
 	if (exec_build_process(o, j->c.cfg, err) < 0)
 		return -1;
-	if (j->c.cfg->process.terminal)
-		return brig_err_set(err, 0, "exec: a terminal (--tty, process.terminal) is not "
-					    "offered yet");
+	if (j->c.cfg->process.terminal && o->detach && o->console_socket == NULL)
+		return brig_err_set(err, 0, "exec: a terminal (--tty, process.terminal) needs "
+					    "--console-socket when detached");
 	return 0;
 }
 
@@ -133,6 +135,24 @@ child_enter(struct exec_job *j, struct brig_err *err)
 	return 0;
 }
 
+/* process.terminal: a pty of the container's devpts (we stand in its
+ * mount namespace now), its master sent to the front. */
+static int
+child_console(struct exec_job *j, int sock, struct brig_err *err)
+{
+	int master;
+
+	if (!j->c.cfg->process.terminal)
+		return 0;
+	master = tty_setup_in_container(&j->c.cfg->process, err);
+	if (master < 0)
+		return -1;
+	if (sync_send_fd(sock, SYNC_CONSOLE, master) < 0)
+		_exit(127);
+	close(master);
+	return 0;
+}
+
 static void __attribute__((noreturn))
 exec_child(struct exec_job *j, int sock)
 {
@@ -144,7 +164,7 @@ exec_child(struct exec_job *j, int sock)
 		/* None of brig's fds may reach the process; the socket goes
 		 * at exec like the rest. */
 		syscall(SYS_close_range, 3 + j->copts.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-		if (init_process_setup(&j->c, &err) == 0)
+		if (child_console(j, sock, &err) == 0 && init_process_setup(&j->c, &err) == 0)
 			init_process_exec(&j->c, &err);
 	}
 	sync_send_error(sock, &err);
@@ -214,7 +234,9 @@ spawn(struct exec_job *j, int *pidfd, struct brig_err *err)
 		close(sv[0]);
 		return brig_err_set(err, errno, "clone the exec process");
 	}
-	if (wait_exec(sv[0], err) < 0) {
+	if ((j->c.cfg->process.terminal &&
+	     sync_expect_fd(sv[0], SYNC_CONSOLE, &j->master, err) < 0) ||
+	    wait_exec(sv[0], err) < 0) {
 		close(sv[0]);
 		close(*pidfd);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -229,6 +251,8 @@ static void
 job_release(struct exec_job *j)
 {
 	cg_entry_close(&j->entry);
+	if (j->master >= 0)
+		close(j->master);
 	seccomp_prog_free(&j->c.seccomp);
 	if (j->c.cfg != NULL)
 		config_free(j->c.cfg);
@@ -245,13 +269,27 @@ static void
 job_init(struct exec_job *j, const struct exec_opts *o)
 {
 	memset(j, 0, sizeof(*j));
-	j->rootfd = j->dirfd = j->initfd = -1;
+	j->rootfd = j->dirfd = j->initfd = j->master = -1;
 	j->entry.v2_dir = -1;
 	j->copts.id = o->id;
 	j->copts.preserve_fds = o->preserve_fds;
 	j->copts.no_new_keyring = true; /* the container's keyring, as runc's exec */
 	j->c.opts = &j->copts;
 	j->c.listener_fd = -1;
+}
+
+/* --console-socket: the pty master goes there (else we relay it). */
+static int
+hand_console(struct exec_job *j, const struct exec_opts *o, struct brig_err *err)
+{
+	int ret;
+
+	if (j->master < 0 || o->console_socket == NULL)
+		return 0;
+	ret = tty_send_console(o->console_socket, j->master, err);
+	close(j->master);
+	j->master = -1;
+	return ret;
 }
 
 int
@@ -279,8 +317,10 @@ exec_container(struct brig_global *g, const struct exec_opts *o, struct brig_err
 	if (pid < 0)
 		goto out;
 	cg_entry_close(&j.entry);
-	if (o->pid_file != NULL && proc_write_pid_file(o->pid_file, pid, err) < 0) {
-		/* runc kills the process when it cannot say where it is. */
+	/* runc kills the process when it cannot say where it is, or hand
+	 * its terminal over. */
+	if ((o->pid_file != NULL && proc_write_pid_file(o->pid_file, pid, err) < 0) ||
+	    hand_console(&j, o, err) < 0) {
 		sys_pidfd_send_signal(pidfd, SIGKILL, 0);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
@@ -290,7 +330,8 @@ exec_container(struct brig_global *g, const struct exec_opts *o, struct brig_err
 	if (o->detach) {
 		ret = 0;
 	} else {
-		status = proc_forward_and_wait(pid, pidfd, &all);
+		status = j.master >= 0 ? tty_relay(j.master, pid, pidfd, &all)
+				       : proc_forward_and_wait(pid, pidfd, &all);
 		ret = proc_exit_code(status);
 	}
 	close(pidfd);

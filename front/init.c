@@ -28,6 +28,7 @@
 
 #include "front/container.h"
 #include "front/init_process.h"
+#include "front/tty.h"
 #include "lib/xalloc.h"
 
 static void __attribute__((noreturn))
@@ -260,6 +261,21 @@ reset_signals(struct container *c)
 		sigprocmask(SIG_SETMASK, &c->opts->saved_mask, NULL);
 }
 
+/* process.terminal: the pty comes from the container's own /dev/ptmx,
+ * now that the root is the container's; the front gets the master. */
+static int
+send_console(struct container *c, int fd, struct brig_err *err)
+{
+	int master = tty_setup_in_container(&c->cfg->process, err);
+
+	if (master < 0)
+		return -1;
+	if (sync_send_fd(fd, SYNC_CONSOLE, master) < 0)
+		_exit(1);
+	close(master);
+	return 0;
+}
+
 void
 init_main(struct container *c)
 {
@@ -312,6 +328,8 @@ init_main(struct container *c)
 	/* From here a process joining the container must not reach our
 	 * memory or /proc/1/exe (the host's brig). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (c->cfg->process.terminal && send_console(c, fd, &err) < 0)
+		init_fail(c, fd, &err);
 	if (init_process_setup(c, &err) < 0)
 		init_fail(c, fd, &err);
 	/* SCMP_ACT_NOTIFY: the front hands the listener to listenerPath. */

@@ -175,6 +175,81 @@ plan_cgroup_resources(const struct cfg_resources *r, struct cg_resources *out)
 	plan_lists(r, out);
 }
 
+/* The devices every container may use, which runc and crun allow after a
+ * config's own rules (so the usual "deny all" rule of `spec` still leaves
+ * /dev/null usable): mknod of anything, the standard nodes, ptys, tun. */
+static const struct {
+	char type;
+	int64_t major, minor;
+	const char *access;
+} default_allowed[] = {
+	{'c', -1, -1, "m"},     {'b', -1, -1, "m"},    {'c', 1, 3, "rwm"},
+	{'c', 1, 8, "rwm"},     {'c', 1, 7, "rwm"},    {'c', 5, 0, "rwm"},
+	{'c', 1, 5, "rwm"},     {'c', 1, 9, "rwm"},    {'c', 5, 1, "rwm"},
+	{'c', 136, -1, "rwm"},  {'c', 5, 2, "rwm"},    {'c', 10, 200, "rwm"},
+};
+
+/* A rule of the config that denies exactly this device: brig keeps it
+ * (runc would let the default allow win; a deny naming one device means
+ * what it says). */
+static bool
+denied_by_config(const struct cfg_resources *r, char type, int64_t major, int64_t minor)
+{
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct cfg_device_rule *d = &r->devices[i];
+		if (!d->allow && d->type == type && d->major == major && d->minor == minor)
+			return true;
+	}
+	return false;
+}
+
+static void
+add_rule(struct cg_resources *out, char type, int64_t major, int64_t minor, const char *access)
+{
+	struct cg_device_rule *d = &out->devices[out->n_devices++];
+
+	d->allow = 1;
+	d->type = (uint32_t) (unsigned char) type;
+	d->major = major;
+	d->minor = minor;
+	d->access = (char *) access;
+}
+
+/* After the config's own rules: the defaults above and an allow rule for
+ * each of linux.devices.  Only when the config has rules at all: without a
+ * deny every device is allowed already, and writing allows would cost
+ * syscalls on the start path for nothing. */
+static void
+plan_default_devices(const struct config *cfg, struct cg_resources *out)
+{
+	const struct cfg_resources *r = &cfg->linux.resources;
+	size_t max = r->n_devices + sizeof(default_allowed) / sizeof(default_allowed[0]) +
+		     cfg->linux.n_devices;
+
+	if (r->n_devices == 0)
+		return;
+	out->devices = xrealloc(out->devices, max * sizeof(*out->devices));
+	for (size_t i = 0; i < sizeof(default_allowed) / sizeof(default_allowed[0]); i++) {
+		if (!denied_by_config(r, default_allowed[i].type, default_allowed[i].major,
+				      default_allowed[i].minor))
+			add_rule(out, default_allowed[i].type, default_allowed[i].major,
+				 default_allowed[i].minor, default_allowed[i].access);
+	}
+	for (size_t i = 0; i < cfg->linux.n_devices; i++) {
+		const struct cfg_device *d = &cfg->linux.devices[i];
+		char type = d->type == 'u' ? 'c' : d->type;
+		if ((type == 'c' || type == 'b') && !denied_by_config(r, type, d->major, d->minor))
+			add_rule(out, type, d->major, d->minor, "rwm");
+	}
+}
+
+void
+plan_cgroup_for_config(const struct config *cfg, struct cg_resources *out)
+{
+	plan_cgroup_resources(&cfg->linux.resources, out);
+	plan_default_devices(cfg, out);
+}
+
 void
 plan_cgroup_resources_free(struct cg_resources *out)
 {

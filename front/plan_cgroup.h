@@ -13,6 +13,9 @@
 
 /* Copy (sharing strings, not owning them) R into OUT. */
 void plan_cgroup_resources(const struct cfg_resources *r, struct cg_resources *out);
+/* For create: the config's resources, and after its device rules the
+ * default device allows of runc and crun (see plan_cgroup.c). */
+void plan_cgroup_for_config(const struct config *cfg, struct cg_resources *out);
 /* Free what plan_cgroup_resources allocated (the arrays, not the strings). */
 void plan_cgroup_resources_free(struct cg_resources *out);
 

@@ -11,13 +11,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "lib/cleanup.h"
+#include "lib/unixsock.h"
 
 static void
 sn_str(yajl_gen g, const char *s)
@@ -117,66 +116,23 @@ sn_message(const char *metadata, const char *state_json, char **out, size_t *len
 	return 0;
 }
 
-/* The first sendmsg carries the fd and as much of the JSON as the socket
- * takes; the rest follows on the same stream. */
-static int
-sn_send(int sock, const char *msg, size_t len, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {.iov_base = (void *) msg, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	for (size_t off = (size_t) n; off < len; off += (size_t) n) {
-		n = send(sock, msg + off, len - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0)
-			return -1;
-	}
-	return 0;
-}
-
 int
 seccomp_send_listener(const char *listener_path, const char *metadata, int listener_fd,
 		      const char *state_json, struct brig_err *err)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	static const char what[] = "linux.seccomp.listenerPath";
 	cleanup_close int sock = -1;
 	cleanup_free char *msg = NULL;
 	size_t len = 0;
 
 	if (listener_path == NULL || listener_path[0] == '\0')
-		return brig_err_set(err, EINVAL, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
-	if (strlen(listener_path) >= sizeof(addr.sun_path))
-		return brig_err_set(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", listener_path);
-	memcpy(addr.sun_path, listener_path, strlen(listener_path) + 1);
+		return brig_err_set(err, EINVAL, "%s: required with SCMP_ACT_NOTIFY", what);
 	if (sn_message(metadata, state_json, &msg, &len, err) < 0)
 		return -1;
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sock = unix_connect(listener_path, what, err);
 	if (sock < 0)
-		return brig_err_set(err, errno, "seccomp listener: socket");
-	if (connect(sock, (struct sockaddr *) &addr, sizeof(addr)) < 0)
-		return brig_err_set(err, errno, "linux.seccomp.listenerPath: connect to %s", listener_path);
-	if (sn_send(sock, msg, len, listener_fd) < 0)
-		return brig_err_set(err, errno, "linux.seccomp.listenerPath: send to %s", listener_path);
+		return -1;
+	if (unix_send_fd(sock, msg, len, listener_fd) < 0)
+		return brig_err_set(err, errno, "%s: send to %s", what, listener_path);
 	return 0;
 }

@@ -236,6 +236,18 @@ skip_unless_file() {
 	[[ "$output" == *"Operation not permitted"* ]]
 }
 
+@test "devices: after a deny-all rule the default devices stay usable, as with runc" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
+	# runc spec's rule; runc and crun then allow null, zero, urandom, tty,
+	# ptmx and the ptys (and mknod of any node).
+	resources '{devices: [{allow: false, access: "rwm"}]}'
+	set_args sh -c 'echo x >/dev/null && head -c 1 /dev/zero | wc -c &&
+		head -c 1 /dev/urandom >/dev/null && echo defaults-ok'
+	brig_run "$CT"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *defaults-ok* ]]
+}
+
 @test "devices: denying /dev/null makes echo > /dev/null fail" {
 	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
 	requires_brig # runc appends allow rules for the default devices
