@@ -106,22 +106,24 @@ cmd_kill(struct brig_global *g, int argc, char **argv)
 		return 1;
 	}
 	pidfd = st.status == CTR_STOPPED ? -1 : proc_pidfd_checked(st.pid, st.start_time);
-	if (pidfd < 0) {
+	/* --all reaches what is left in the cgroup even after the init
+	 * exited (runc answers 0 there; containerd's shim sends it so). */
+	if (all && st.has_cgroup) {
+		struct cg_request req;
+		memset(&req, 0, sizeof(req));
+		cgroup_target_of(&st, &req.target);
+		req.signal = (uint32_t) sig;
+		if (cgroup_oneshot(g->helper_dir, IPC_CGROUP_KILL, &req, &err) < 0) {
+			brig_log_error(&err);
+			ret = 1;
+		}
+	}
+	if (pidfd < 0 && !(all && st.has_cgroup)) {
 		brig_log_errorf("container \"%s\" is not running", st.id);
 		ret = 1;
-	} else {
-		if (all && st.has_cgroup) {
-			struct cg_request req;
-			memset(&req, 0, sizeof(req));
-			cgroup_target_of(&st, &req.target);
-			req.signal = (uint32_t) sig;
-			if (cgroup_oneshot(g->helper_dir, IPC_CGROUP_KILL, &req, &err) < 0) {
-				brig_log_error(&err);
-				ret = 1;
-			}
-		} else if (all) {
+	} else if (pidfd >= 0) {
+		if (all && !st.has_cgroup)
 			kill_all(&st, pidfd, sig);
-		}
 		if (sys_pidfd_send_signal(pidfd, sig, 0) < 0 && errno != ESRCH) {
 			brig_log_errorf("kill container \"%s\": %s", st.id, strerror(errno));
 			ret = 1;

@@ -450,6 +450,17 @@ skip_unless_file() {
 	wait_procs 0
 }
 
+@test "kill --all of a stopped container succeeds, kill without --all does not (as runc)" {
+	requires_root "cgroup limits need a delegated cgroup or the privileged brig-cgroup"
+	set_args true
+	run_detached "$CT"
+	run rt kill --all "$CT" KILL
+	[ "$status" -eq 0 ]
+	run rt kill "$CT" KILL
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not running"* ]]
+}
+
 # ---- cgroup lifetime ---------------------------------------------------
 
 @test "the cgroup exists while the container does; delete removes it" {
