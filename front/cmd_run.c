@@ -51,12 +51,7 @@ cmd_run(struct brig_global *g, int argc, char **argv)
 	}
 	/* Block every signal now; the init restores the old mask before its
 	 * exec, and the loop below reads them from a signalfd. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigprocmask(SIG_BLOCK, &all, &o.saved_mask);
+	proc_block_signals(&all, &o.saved_mask);
 	o.has_saved_mask = true;
 	if (container_create(&c, g, &o, &err) < 0) {
 		brig_log_error(&err);

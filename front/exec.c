@@ -135,24 +135,6 @@ child_enter(struct exec_job *j, struct brig_err *err)
 	return 0;
 }
 
-/* process.terminal: a pty of the container's devpts (we stand in its
- * mount namespace now), its master sent to the front. */
-static int
-child_console(struct exec_job *j, int sock, struct brig_err *err)
-{
-	int master;
-
-	if (!j->c.cfg->process.terminal)
-		return 0;
-	master = tty_setup_in_container(&j->c.cfg->process, err);
-	if (master < 0)
-		return -1;
-	if (sync_send_fd(sock, SYNC_CONSOLE, master) < 0)
-		_exit(127);
-	close(master);
-	return 0;
-}
-
 static void __attribute__((noreturn))
 exec_child(struct exec_job *j, int sock)
 {
@@ -164,7 +146,10 @@ exec_child(struct exec_job *j, int sock)
 		/* None of brig's fds may reach the process; the socket goes
 		 * at exec like the rest. */
 		syscall(SYS_close_range, 3 + j->copts.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-		if (child_console(j, sock, &err) == 0 && init_process_setup(&j->c, &err) == 0)
+		/* We stand in the container's mount namespace: its devpts. */
+		if ((!j->c.cfg->process.terminal ||
+		     tty_pass_to_front(&j->c.cfg->process, sock, &err) == 0) &&
+		    init_process_setup(&j->c, &err) == 0)
 			init_process_exec(&j->c, &err);
 	}
 	sync_send_error(sock, &err);
@@ -305,12 +290,7 @@ exec_container(struct brig_global *g, const struct exec_opts *o, struct brig_err
 		goto out;
 	/* Other commands on this container must work while we wait. */
 	flock(j.dirfd, LOCK_UN);
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigprocmask(SIG_BLOCK, &all, &j.saved_mask);
+	proc_block_signals(&all, &j.saved_mask);
 	if (join_for_children(&j, err) < 0)
 		goto out;
 	pid = spawn(&j, &pidfd, err);

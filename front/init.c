@@ -261,21 +261,6 @@ reset_signals(struct container *c)
 		sigprocmask(SIG_SETMASK, &c->opts->saved_mask, NULL);
 }
 
-/* process.terminal: the pty comes from the container's own /dev/ptmx,
- * now that the root is the container's; the front gets the master. */
-static int
-send_console(struct container *c, int fd, struct brig_err *err)
-{
-	int master = tty_setup_in_container(&c->cfg->process, err);
-
-	if (master < 0)
-		return -1;
-	if (sync_send_fd(fd, SYNC_CONSOLE, master) < 0)
-		_exit(1);
-	close(master);
-	return 0;
-}
-
 void
 init_main(struct container *c)
 {
@@ -328,7 +313,8 @@ init_main(struct container *c)
 	/* From here a process joining the container must not reach our
 	 * memory or /proc/1/exe (the host's brig). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (c->cfg->process.terminal && send_console(c, fd, &err) < 0)
+	/* The pty comes from the container's /dev/ptmx: the root is its now. */
+	if (c->cfg->process.terminal && tty_pass_to_front(&c->cfg->process, fd, &err) < 0)
 		init_fail(c, fd, &err);
 	if (init_process_setup(c, &err) < 0)
 		init_fail(c, fd, &err);

@@ -167,6 +167,17 @@ proc_signal_parse(const char *s)
 	return -1;
 }
 
+void
+proc_block_signals(sigset_t *all, sigset_t *saved)
+{
+	sigfillset(all);
+	sigdelset(all, SIGSEGV);
+	sigdelset(all, SIGBUS);
+	sigdelset(all, SIGFPE);
+	sigdelset(all, SIGILL);
+	sigprocmask(SIG_BLOCK, all, saved);
+}
+
 int
 proc_exit_code(int status)
 {

@@ -32,6 +32,11 @@ int proc_ns_flags_differing(pid_t pid);
 /* Signal names: "TERM", "SIGTERM" or "15" -> 15; -1 if unknown. */
 int proc_signal_parse(const char *s);
 
+/* Block every signal but the synchronous faults (ALL gets that set, SAVED
+ * the old mask): the foreground loops read them from a signalfd and
+ * forward them; a child restores SAVED before its exec. */
+void proc_block_signals(sigset_t *all, sigset_t *saved);
+
 /* The shell's view of a wait status: the exit code, or 128+N when killed
  * by signal N (as runc reports it). */
 int proc_exit_code(int status);

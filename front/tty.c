@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "front/container.h"
 #include "lib/cleanup.h"
 #include "lib/sys.h"
 #include "lib/unixsock.h"
@@ -76,6 +77,20 @@ fail:
 	if (master >= 0)
 		close(master);
 	return -1;
+}
+
+int
+tty_pass_to_front(const struct cfg_process *p, int sock, struct brig_err *err)
+{
+	int master = tty_setup_in_container(p, err);
+	int ret = 0;
+
+	if (master < 0)
+		return -1;
+	if (sync_send_fd(sock, SYNC_CONSOLE, master) < 0)
+		ret = brig_err_set(err, errno, "process.terminal: pass the pty to brig");
+	close(master);
+	return ret;
 }
 
 int

@@ -20,6 +20,10 @@
  * process's user, with process.consoleSize.  Returns the master. */
 int tty_setup_in_container(const struct cfg_process *p, struct brig_err *err);
 
+/* tty_setup_in_container, then the master to the front over the sync
+ * socket SOCK (SYNC_CONSOLE) and closed here. */
+int tty_pass_to_front(const struct cfg_process *p, int sock, struct brig_err *err);
+
 /* Send MASTER to the unix socket PATH as runc does: one message whose
  * data is the name "/dev/ptmx" and whose SCM_RIGHTS carries the fd. */
 int tty_send_console(const char *path, int master, struct brig_err *err);

@@ -165,20 +165,30 @@ syntax_error(struct brig_err *err, const char *msg)
 	return brig_err_set(err, 0, "config.json: invalid JSON: %.*s", (int) n, msg);
 }
 
+/* Parse BUF (LEN bytes) into a yajl tree, refusing NUL bytes. */
+static int
+parse_tree(const char *buf, size_t len, yajl_val *doc, struct brig_err *err)
+{
+	char ebuf[256] = "";
+
+	if (buf == NULL || strnlen(buf, len) != len)
+		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
+	*doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
+	if (*doc == NULL)
+		return syntax_error(err, ebuf);
+	return 0;
+}
+
 int
 config_parse(const char *buf, size_t len, struct config **out, struct brig_err *err)
 {
 	cleanup_config struct config *cfg = NULL;
 	cleanup_tree yajl_val doc = NULL;
 	struct cfgp p = {.err = err};
-	char ebuf[256] = "";
 
 	*out = NULL;
-	if (buf == NULL || strnlen(buf, len) != len)
-		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
-	doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
-	if (doc == NULL)
-		return syntax_error(err, ebuf);
+	if (parse_tree(buf, len, &doc, err) < 0)
+		return -1;
 	cfg = xzalloc(sizeof(*cfg));
 	if (parse_doc(&p, doc, cfg) < 0)
 		return -1;
@@ -192,14 +202,10 @@ config_parse_resources(const char *buf, size_t len, struct cfg_resources *out,
 {
 	cleanup_tree yajl_val doc = NULL;
 	struct cfgp p = {.err = err};
-	char ebuf[256] = "";
 
 	memset(out, 0, sizeof(*out));
-	if (buf == NULL || strnlen(buf, len) != len)
-		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
-	doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
-	if (doc == NULL)
-		return syntax_error(err, ebuf);
+	if (parse_tree(buf, len, &doc, err) < 0)
+		return -1;
 	if (cfgp_resources(&p, doc, out) < 0) {
 		config_free_resources(out);
 		return -1;
@@ -212,14 +218,10 @@ config_parse_process(const char *buf, size_t len, struct cfg_process *out, struc
 {
 	cleanup_tree yajl_val doc = NULL;
 	struct cfgp p = {.err = err};
-	char ebuf[256] = "";
 
 	memset(out, 0, sizeof(*out));
-	if (buf == NULL || strnlen(buf, len) != len)
-		return brig_err_set(err, 0, "config.json: invalid JSON: contains a NUL byte");
-	doc = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
-	if (doc == NULL)
-		return syntax_error(err, ebuf);
+	if (parse_tree(buf, len, &doc, err) < 0)
+		return -1;
 	if (!YAJL_IS_OBJECT(doc))
 		return brig_err_set(err, 0, "config.json: process: not an object");
 	if (cfgp_process(&p, doc, out) < 0) {
