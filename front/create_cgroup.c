@@ -115,6 +115,15 @@ ctr_cgroup_attach(struct container *c, struct brig_err *err)
 	plan_cgroup_for_config(c->cfg, &res);
 	ret = cgs_create(&c->cg, &t, &res, c->pidfd, &depth, err);
 	plan_cgroup_resources_free(&res);
+	if (ret < 0 && err->errnum == EPERM) {
+		/* The policy gives this user no cgroup (or not these kinds of
+		 * limits): as where nothing is delegated, run without one.
+		 * Limits above what it allows (EDQUOT) stay an error. */
+		brig_log_warnf("rootless: no cgroup (%s)%s", err->msg,
+			       c->cfg->linux.resources.present ? "; linux.resources ignored" : "");
+		brig_err_clear(err);
+		return 0;
+	}
 	if (ret < 0)
 		return brig_err_wrap(err, "rootless cgroup (privileged brig-cgroup)");
 	c->st.has_cgroup = true;
