@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "front/hooks.h"
+#include "front/plan_net.h"
 #include "front/proc.h"
 #include "ipc/wire.h"
 #include "lib/sys.h"
@@ -156,9 +157,12 @@ ctr_cgroup_call(struct brig_global *g, struct cg_session *cg, uint16_t type,
 void
 ctr_kill_and_wait(struct brig_global *g, struct ctr_state *st, struct cg_session *cg)
 {
-	int pidfd = proc_pidfd_checked(st->pid, st->start_time);
+	int pidfd;
 	struct brig_err err;
 
+	/* Before the kill: a moved device still has a netns to leave. */
+	ctr_net_return(g, st);
+	pidfd = proc_pidfd_checked(st->pid, st->start_time);
 	if (st->has_cgroup) {
 		/* Every process, also those that left the init's pid namespace
 		 * view (no pid namespace) or were forked at this moment. */
@@ -183,6 +187,7 @@ ctr_destroy(struct brig_global *g, int rootfd, int dirfd, struct ctr_state *st,
 	struct config *cfg = NULL;
 	struct brig_err err;
 
+	ctr_net_release(g, st);
 	if (st->has_cgroup) {
 		struct cg_request req;
 		memset(&req, 0, sizeof(req));

@@ -27,6 +27,7 @@
 
 #include "front/hooks.h"
 #include "front/plan_mount.h"
+#include "front/plan_net.h"
 #include "front/proc.h"
 #include "front/rootless.h"
 #include "front/tty.h"
@@ -519,6 +520,8 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	 * /proc, before readonlyPaths exist) while runtime hooks run. */
 	if (run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
 		goto fail;
+	if (ctr_net_setup(c, err) < 0)
+		goto fail;
 	if (build_root(c, err) < 0)
 		goto fail;
 	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || take_console(c, err) < 0 ||
@@ -587,6 +590,7 @@ container_go(struct container *c, struct brig_err *err)
 void
 container_abort(struct container *c)
 {
+	ctr_net_abort(c);
 	if (c->pidfd >= 0) {
 		sys_pidfd_send_signal(c->pidfd, SIGKILL, 0);
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)

@@ -215,6 +215,21 @@ state_to_json(const struct ctr_state *st, const char *status, bool pretty)
 	return gen_finish(g);
 }
 
+/* What brig-net made, for delete (front/plan_net.c). */
+static void
+gen_net(yajl_gen g, const struct ctr_state *st)
+{
+	if (st->net_veth != NULL)
+		gen_kv(g, "net_veth", st->net_veth);
+	if (st->n_net_devices == 0)
+		return;
+	gen_str(g, "net_devices");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < st->n_net_devices; i++)
+		gen_kv(g, st->net_devices[i].key, st->net_devices[i].value);
+	yajl_gen_map_close(g);
+}
+
 /* Our own fields ride along in state.json under "brig". */
 static char *
 state_file_json(const struct ctr_state *st)
@@ -244,6 +259,7 @@ state_file_json(const struct ctr_state *st)
 	yajl_gen_integer(g, st->cgroup_depth);
 	gen_str(g, "paused");
 	yajl_gen_bool(g, st->paused);
+	gen_net(g, st);
 	gen_annotations(g, st);
 	return gen_finish(g);
 }
@@ -296,6 +312,26 @@ tree_bool(yajl_val root, const char *key)
 	return v != NULL && YAJL_IS_TRUE(v);
 }
 
+static void
+read_net(yajl_val root, struct ctr_state *st)
+{
+	const char *vp[] = { "net_veth", NULL }, *dp[] = { "net_devices", NULL };
+	yajl_val v = yajl_tree_get(root, vp, yajl_t_string);
+	yajl_val d = yajl_tree_get(root, dp, yajl_t_object);
+
+	st->net_veth = v ? xstrdup(YAJL_GET_STRING(v)) : NULL;
+	if (d == NULL || d->u.object.len == 0)
+		return;
+	st->net_devices = xcalloc(d->u.object.len, sizeof(*st->net_devices));
+	for (size_t i = 0; i < d->u.object.len; i++) {
+		yajl_val x = d->u.object.values[i];
+		if (!YAJL_IS_STRING(x))
+			continue;
+		st->net_devices[st->n_net_devices].key = xstrdup(d->u.object.keys[i]);
+		st->net_devices[st->n_net_devices++].value = xstrdup(YAJL_GET_STRING(x));
+	}
+}
+
 int
 state_read(int dirfd, const char *id, struct ctr_state *st, struct brig_err *err)
 {
@@ -338,6 +374,7 @@ state_read(int dirfd, const char *id, struct ctr_state *st, struct brig_err *err
 		yajl_val v = yajl_tree_get(root, cp, yajl_t_string);
 		st->cgroups_path = v ? xstrdup(YAJL_GET_STRING(v)) : NULL;
 	}
+	read_net(root, st);
 	ann = yajl_tree_get(root, annp, yajl_t_object);
 	if (ann != NULL && ann->u.object.len > 0) {
 		size_t len = ann->u.object.len;
@@ -366,6 +403,12 @@ state_free(struct ctr_state *st)
 		free(st->annotations[i].value);
 	}
 	free(st->annotations);
+	free(st->net_veth);
+	for (size_t i = 0; i < st->n_net_devices; i++) {
+		free(st->net_devices[i].key);
+		free(st->net_devices[i].value);
+	}
+	free(st->net_devices);
 	memset(st, 0, sizeof(*st));
 }
 

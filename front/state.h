@@ -33,6 +33,9 @@ struct ctr_state {
 	char *cgroups_path;   /* linux.cgroupsPath as sent to brig-cgroup, or NULL */
 	uint32_t cgroup_depth; /* path components brig-cgroup created (to remove) */
 	bool paused;          /* frozen by `pause` */
+	char *net_veth;       /* brig-net: the host end of the container's veth, or NULL */
+	struct cfg_kv *net_devices; /* brig-net: netDevices moved in, host name = container name */
+	size_t n_net_devices;
 	enum ctr_status status; /* computed by state_refresh(), not stored */
 };
 

@@ -42,6 +42,10 @@ enum ipc_type {
 	IPC_CGROUP_ENTER = 29,   /* target; the fds of PREPARE's reply for an existing
 				  * cgroup (brig exec); root callers only */
 	IPC_SECCOMP_COMPILE = 40, /* ipc/seccompmsg.h; reply fds: [memfd with the BPF program] */
+	IPC_NET_SETUP = 50,   /* ipc/netmsg.h; fds: [the container's netns];
+			       * reply fds: [memfd with struct net_made] */
+	IPC_NET_RETURN = 51,  /* netDevices back to the host; fds: [the container's netns] */
+	IPC_NET_RELEASE = 52, /* remove the host end of the veth; no fds */
 };
 
 struct ipc_hdr {
