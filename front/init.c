@@ -312,7 +312,11 @@ init_main(struct container *c)
 	}
 	/* From here a process joining the container must not reach our
 	 * memory or /proc/1/exe (the host's brig). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Rootless, the user owns everything the init could reach (and can
+	 * not write the host's brig binary), and the init must stay readable
+	 * to the user's own brig: hooks read its /proc/PID/ns. */
+	if (!c->g->rootless_mode)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* The pty comes from the container's /dev/ptmx: the root is its now. */
 	if (c->cfg->process.terminal && tty_pass_to_front(&c->cfg->process, fd, &err) < 0)
 		init_fail(c, fd, &err);

@@ -1,8 +1,9 @@
 /* log.c - where brig's messages go, and in which format.
  *
  * Errors always reach stderr as "brig: msg" (what a person at a terminal
- * reads).  With --log FILE they are also appended to FILE, in text or in
- * the JSON-lines form containerd's shim reads back:
+ * reads).  With --log FILE they are also appended to FILE, and warnings
+ * and debug lines go only there, in text or in the JSON-lines form
+ * containerd's shim reads back:
  *   {"level":"error","msg":"...","time":"2026-11-24T03:36:37Z"}
  */
 #include <errno.h>
@@ -108,7 +109,9 @@ brig_log_warnf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("warning", true, fmt, ap);
+	/* With --log, warnings go there only: an engine gives us the
+	 * container's own stderr, and its logs must not carry ours. */
+	vlog("warning", log_fd < 0, fmt, ap);
 	va_end(ap);
 }
 

@@ -60,7 +60,10 @@ rootless_setup(struct brig_global *g, struct brig_err *err)
 	g->rootless_mode = mode == 1 || (mode == -1 && (geteuid() != 0 || g->nested_userns));
 	if (g->root != NULL)
 		return 0;
-	if (!g->rootless_mode || geteuid() == 0) {
+	/* uid 0 of the host: /run/brig.  uid 0 of a partial user namespace
+	 * (rootless podman) cannot write there: $XDG_RUNTIME_DIR as for a
+	 * user, when it is set. */
+	if (!g->rootless_mode || (geteuid() == 0 && !g->nested_userns)) {
 		g->root = "/run/brig";
 		return 0;
 	}
@@ -69,6 +72,8 @@ rootless_setup(struct brig_global *g, struct brig_err *err)
 	xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg != NULL && xdg[0] == '/')
 		g->root = xasprintf("%s/brig", xdg);
+	else if (geteuid() == 0)
+		g->root = "/run/brig";
 	return 0;
 }
 

@@ -526,6 +526,32 @@ lx_sub(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 	return 0;
 }
 
+/* A cgroupsPath never climbs: brig-cgroup refuses ".." again, but the
+ * document is wrong wherever it runs (rootless may make no cgroup). */
+static int
+lx_cgroups_path(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
+{
+	const char *s;
+	size_t old;
+
+	if (cfgp_string(p, lx, "cgroupsPath", false, &out->cgroups_path) < 0)
+		return -1;
+	if ((s = out->cgroups_path) == NULL || strchr(s, ':') != NULL)
+		return 0; /* absent, or systemd's slice:prefix:name */
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			old = cfgp_push_key(p, "cgroupsPath");
+			cfgp_fail_str(p, out->cgroups_path, "a \"..\" component climbs out of "
+							  "the parent cgroup:");
+			cfgp_pop(p, old);
+			return -1;
+		}
+		s += n + (s[n] == '/');
+	}
+	return 0;
+}
+
 int
 cfgp_linux(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 {
@@ -533,7 +559,7 @@ cfgp_linux(struct cfgp *p, yajl_val lx, struct cfg_linux *out)
 
 	if (lx_namespaces(p, lx, out) < 0 || lx_mappings(p, lx, out) < 0 ||
 	    lx_sysctl(p, lx, out) < 0 || lx_sub(p, lx, out) < 0 ||
-	    cfgp_string(p, lx, "cgroupsPath", false, &out->cgroups_path) < 0 ||
+	    lx_cgroups_path(p, lx, out) < 0 ||
 	    lx_devices(p, lx, out) < 0 || lx_propagation(p, lx, out) < 0 ||
 	    lx_paths(p, lx, "maskedPaths", &out->masked_paths) < 0 ||
 	    lx_paths(p, lx, "readonlyPaths", &out->readonly_paths) < 0 ||

@@ -173,7 +173,8 @@ res_cpu(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	if (c == NULL)
 		return 0;
 	old = cfgp_push_key(p, "cpu");
-	if (cfgp_u64(p, c, "shares", 1, UINT64_MAX, &out->cpu.shares, &out->cpu.has_shares) < 0 ||
+	/* shares 0 means unset, as runc reads it: docker sends {"shares": 0} */
+	if (cfgp_u64(p, c, "shares", 0, UINT64_MAX, &out->cpu.shares, &out->cpu.has_shares) < 0 ||
 	    cfgp_i64(p, c, "quota", -1, INT64_MAX, &out->cpu.quota, &out->cpu.has_quota) < 0 ||
 	    cfgp_u64(p, c, "burst", 0, UINT64_MAX, &out->cpu.burst, &out->cpu.has_burst) < 0 ||
 	    cfgp_u64(p, c, "period", 0, UINT64_MAX, &out->cpu.period, &out->cpu.has_period) < 0 ||
@@ -185,6 +186,8 @@ res_cpu(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	    cfgp_cpulist(p, c, "cpus", &out->cpu.cpus) < 0 ||
 	    cfgp_cpulist(p, c, "mems", &out->cpu.mems) < 0)
 		return -1;
+	if (out->cpu.shares == 0)
+		out->cpu.has_shares = false;
 	cfgp_pop(p, old);
 	return 0;
 }
@@ -211,8 +214,18 @@ res_weight(struct cfgp *p, yajl_val v, const char *key, uint16_t *out, bool *has
 {
 	uint64_t w = 0;
 
-	if (cfgp_u64(p, v, key, 10, 1000, &w, has) < 0)
+	/* 0 means unset, as runc reads it: docker sends {"weight": 0} */
+	if (cfgp_u64(p, v, key, 0, 1000, &w, has) < 0)
 		return -1;
+	if (w == 0) {
+		if (has != NULL)
+			*has = false;
+		return 0;
+	}
+	if (w < 10) {
+		cfgp_push_key(p, key);
+		return cfgp_fail(p, cfgp_member(v, key), "out of range 10..1000");
+	}
 	*out = (uint16_t) w;
 	return 0;
 }

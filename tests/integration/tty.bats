@@ -28,7 +28,7 @@ in_tty() {
 
 # rt_line ARGS: the runtime command line as one shell string.
 rt_line() {
-	printf '%q ' timeout -k 5 30 "$RUNTIME" --root "$ROOT" "$@"
+	printf '%q ' timeout --foreground -k 5 30 "$RUNTIME" --root "$ROOT" "$@"
 }
 
 # recv_start: recvtty listening on $SOCK, its output in $TEST_DIR/recv.out.
