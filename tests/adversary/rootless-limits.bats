@@ -105,3 +105,38 @@ leaf() {
 	[[ "$output" == *"rootless: no cgroup"*"linux.resources ignored"* ]]
 	[ ! -d "$(leaf)" ]
 }
+
+@test "rootless limits: a CI job sandboxed by an unprivileged user gets the policy's memory limit" {
+	# The CI-runner case of issue 6 end to end: an untrusted job script, no
+	# network, a readonly root, a tmpfs work dir, and the memory limit of
+	# the policy (64M) with none asked.  A job that wants 100M is killed.
+	ln -s busybox "$DIR/bundle/rootfs/bin/dd"
+	ln -s busybox "$DIR/bundle/rootfs/bin/ls"
+	ln -s busybox "$DIR/bundle/rootfs/bin/touch"
+	mkdir -p "$DIR/bundle/rootfs/work"
+	cat >"$DIR/bundle/rootfs/job.sh" <<-'JOB'
+	cd /work && echo built >artifact && cat artifact
+	touch /escape 2>/dev/null && echo "root writable"
+	ls /sys/class/net 2>/dev/null | tr '\n' ' '; echo
+	dd if=/dev/zero of=/dev/null bs=100M count=1
+	echo "dd-status-$?"
+	JOB
+	config '["sh", "/job.sh"]' '{}'
+	jq '.root.readonly = true
+		| .linux.namespaces += [{type: "network"}, {type: "ipc"}, {type: "uts"}]
+		| .mounts += [{destination: "/work", type: "tmpfs", source: "tmpfs",
+			       options: ["nosuid", "nodev", "size=16m"]},
+			      {destination: "/sys", type: "sysfs", source: "sysfs",
+			       options: ["ro", "nosuid", "nodev", "noexec"]}]' \
+		"$DIR/bundle/config.json" >"$DIR/c.json"
+	cp "$DIR/c.json" "$DIR/bundle/config.json"
+	run brig run --bundle "$DIR/bundle" "$CT" </dev/null
+	echo "$output"
+	[[ "$output" == *built* ]]
+	[[ "$output" != *"root writable"* ]]
+	[[ "$output" == *"lo "* ]]
+	# dd was killed by the OOM killer of its 64M cgroup: 128 + SIGKILL.
+	[[ "$output" == *dd-status-137* ]]
+	[ "$status" -eq 0 ]
+	[ ! -d "$(leaf)" ]
+}

@@ -127,7 +127,7 @@ policy_cgroup_root() {
 @test "ci-runner: the job's memory limit comes from the policy" {
 	local root pid path limit
 	root=$(policy_cgroup_root) ||
-		skip "no privileged brig-cgroup with a policy line 'allow $(id -un) cgroup.limit root=/brig-users memory=64M' (/etc/brig/policy)"
+		skip "no privileged brig-cgroup with a policy line for $(id -un) in /etc/brig/policy here (the adversary suite runs this case with its setuid test prefix: tests/adversary/rootless-limits.bats)"
 	update_config '.linux.resources.memory.limit = 67108864 | .linux.cgroupsPath = $p' \
 		--arg p "$root/ci-$CT"
 	create_ct "$CT"
