@@ -197,6 +197,23 @@ is_executable(const char *path)
 	return access(path, X_OK) == 0;
 }
 
+/* "exec: NAME: why" in runc's (Go's) lowercase words: engines match them
+ * (docker 20.10 turns "no such file or directory" into exit status 127,
+ * "permission denied" into 126, and anything else into 125). */
+static int
+exec_error(struct brig_err *err, int errnum, const char *name)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "%s", strerror(errnum));
+	if (why[0] >= 'A' && why[0] <= 'Z')
+		why[0] = (char) (why[0] - 'A' + 'a');
+	brig_err_set(err, 0, "exec: \"%s\": %s", name, why);
+	if (err != NULL)
+		err->errnum = errnum;
+	return -1;
+}
+
 /* The executable is found at create time, so a missing one fails create
  * (as runc does), not the later start. */
 static int
@@ -207,7 +224,7 @@ find_executable(struct container *c, struct brig_err *err)
 
 	if (strchr(name, '/') != NULL) {
 		if (!is_executable(name))
-			return brig_err_set(err, errno, "exec: \"%s\"", name);
+			return exec_error(err, errno, name);
 		c->exec_path = xstrdup(name);
 		return 0;
 	}
@@ -309,7 +326,7 @@ init_process_exec(struct container *c, struct brig_err *err)
 	char **argv = strv_null_terminated(&c->cfg->process.args);
 
 	execve(c->exec_path, argv, process_envp(&c->cfg->process));
-	brig_err_set(err, errno, "exec: \"%s\"", c->cfg->process.args.v[0]);
+	exec_error(err, errno, c->cfg->process.args.v[0]);
 }
 
 void
