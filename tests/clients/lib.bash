@@ -151,3 +151,14 @@ cl_cgroup_remove() {
 	done
 	return 0
 }
+
+# cl_umount_under DIR: unmount whatever is still mounted under DIR (an
+# engine killed before its own clean-up), deepest first.
+cl_umount_under() {
+	local dir=$1
+	awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo |
+		sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null
+		done
+	return 0
+}
