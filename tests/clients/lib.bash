@@ -162,3 +162,25 @@ cl_umount_under() {
 		done
 	return 0
 }
+
+# cl_note_dirs FILE DIR...: list in FILE the DIRs that do not exist yet
+# (an engine will make them outside its roots), deepest first as given.
+cl_note_dirs() {
+	local file=$1 d
+	shift
+	: >"$file"
+	for d in "$@"; do
+		[ -e "$d" ] || echo "$d" >>"$file"
+	done
+}
+
+# cl_remove_noted_dirs FILE: remove the dirs cl_note_dirs listed, when
+# empty (another engine may use them by now).
+cl_remove_noted_dirs() {
+	local d
+	[ -f "$1" ] || return 0
+	while read -r d; do
+		rmdir "$d" 2>/dev/null
+	done <"$1"
+	return 0
+}
