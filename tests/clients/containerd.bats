@@ -66,6 +66,11 @@ ct_run() {
 		localhost/busybox:latest "$NAME" "$@"
 }
 
+# ct_exec ARGS...: ctr tasks exec, its fifos under the temp dir.
+ct_exec() {
+	ct tasks exec --fifo-dir "$CT_DIR/fifo" "$@"
+}
+
 task_status() {
 	ct tasks ls | awk -v n="$NAME" '$1 == n { print $3 }'
 }
@@ -96,11 +101,11 @@ task_status() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	cl_wait_for 10 sh -c "[ \"\$(ctr -a $CT_ADDR -n $CT_NS tasks ls | awk '\$1 == \"$NAME\" { print \$3 }')\" = RUNNING ]"
-	run ct tasks exec --exec-id e1 "$NAME" sh -c 'echo $FOO $(cat /proc/1/cmdline | tr "\0" " ")'
+	run ct_exec --exec-id e1 "$NAME" sh -c 'echo $FOO $(cat /proc/1/cmdline | tr "\0" " ")'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "bar sh -c trap"* ]]
-	run ct tasks exec --exec-id e2 "$NAME" sh -c 'exit 3'
+	run ct_exec --exec-id e2 "$NAME" sh -c 'exit 3'
 	[ "$status" -eq 3 ]
 	run ct tasks ps "$NAME"
 	echo "$output"
@@ -154,7 +159,7 @@ task_status() {
 	fi
 	echo "$output"
 	[ "$output" = 67108864 ]
-	run ct tasks exec --exec-id m1 "$NAME" sh -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); echo ${#x}'
+	run ct_exec --exec-id m1 "$NAME" sh -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); echo ${#x}'
 	echo "$output"
 	[ "$status" -eq 137 ]
 }
