@@ -6,23 +6,25 @@
 CL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # cl_runtime DIR: print the runtime the engines are to run.  Default: a
-# wrapper DIR/brig around the build tree's brig (engines and their shims
-# do not pass BRIG_HELPER_DIR through).  RUNTIME=runc, or
-# BRIG_CLIENT_RUNTIME=PATH, runs the same tests with another runtime: a
-# test that fails with brig and passes with runc is brig's failure.
+# wrapper DIR/brig around the build tree's brig, or RUNTIME=PATH/brig
+# (engines and their shims do not pass BRIG_HELPER_DIR through).
+# RUNTIME=runc, or BRIG_CLIENT_RUNTIME=PATH, runs the same tests with
+# another runtime: a test that fails with brig and passes with runc is
+# brig's failure.
 cl_runtime() {
 	local dir=$1 brig
 	if [ -n "${BRIG_CLIENT_RUNTIME:-}" ]; then
 		echo "$BRIG_CLIENT_RUNTIME"
 		return
 	fi
+	brig=${BRIG:-$CL_TOP/build/front/brig}
 	case ${RUNTIME:-brig} in
 	brig) ;;
+	*/brig) brig=$RUNTIME ;;
 	runc) echo /usr/sbin/runc; return ;;
 	crun) echo /usr/bin/crun; return ;;
 	*) echo "$RUNTIME"; return ;;
 	esac
-	brig=${BRIG:-$CL_TOP/build/front/brig}
 	mkdir -p "$dir"
 	cat >"$dir/brig" <<-WRAP
 		#!/bin/sh
