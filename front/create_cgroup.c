@@ -68,7 +68,12 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 			c->cg_active = true;
 			return 0;
 		}
-		if (c->cfg->linux.resources.present)
+		if (c->cfg->linux.resources.present && c->g->nested_userns)
+			/* An engine running us in its user namespace (rootless
+			 * podman) knows; its container's log must not carry it. */
+			brig_log_debugf("rootless: linux.resources ignored (no cgroup "
+					"delegated)");
+		else if (c->cfg->linux.resources.present)
 			brig_log_warnf("rootless: linux.resources ignored (no cgroup delegated to "
 				       "this user: give a linux.cgroupsPath in a cgroup v2 subtree "
 				       "the user owns)");
