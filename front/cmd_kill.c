@@ -119,7 +119,9 @@ cmd_kill(struct brig_global *g, int argc, char **argv)
 		}
 	}
 	if (pidfd < 0 && !(all && st.has_cgroup)) {
-		brig_log_errorf("container \"%s\" is not running", st.id);
+		/* runc's words: containerd's shim and podman look for the
+		 * string "container not running" to take it as "already gone" */
+		brig_log_errorf("%s: container not running", st.id);
 		ret = 1;
 	} else if (pidfd >= 0) {
 		if (all && !st.has_cgroup)
