@@ -87,6 +87,15 @@ res_device_rule(struct cfgp *p, yajl_val v, void *slot)
 	return 0;
 }
 
+/* runc reads 0 as "not set" in these fields and writes nothing (docker's
+ * update sends every field, 0 for those it does not change). */
+static void
+res_zero_unset(int64_t v, bool *has)
+{
+	if (v == 0)
+		*has = false;
+}
+
 static int
 res_memory(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 {
@@ -117,6 +126,11 @@ res_memory(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	    cfgp_bool(p, m, "checkBeforeUpdate", &out->memory.check_before_update,
 	              &out->memory.has_check_before_update) < 0)
 		return -1;
+	res_zero_unset(out->memory.limit, &out->memory.has_limit);
+	res_zero_unset(out->memory.reservation, &out->memory.has_reservation);
+	res_zero_unset(out->memory.swap, &out->memory.has_swap);
+	res_zero_unset(out->memory.kernel, &out->memory.has_kernel);
+	res_zero_unset(out->memory.kernel_tcp, &out->memory.has_kernel_tcp);
 	cfgp_pop(p, old);
 	return 0;
 }
@@ -188,6 +202,12 @@ res_cpu(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 		return -1;
 	if (out->cpu.shares == 0)
 		out->cpu.has_shares = false;
+	res_zero_unset(out->cpu.quota, &out->cpu.has_quota);
+	if (out->cpu.period == 0)
+		out->cpu.has_period = false;
+	res_zero_unset(out->cpu.realtime_runtime, &out->cpu.has_realtime_runtime);
+	if (out->cpu.realtime_period == 0)
+		out->cpu.has_realtime_period = false;
 	cfgp_pop(p, old);
 	return 0;
 }
@@ -205,6 +225,7 @@ res_pids(struct cfgp *p, yajl_val res, struct cfg_resources *out)
 	old = cfgp_push_key(p, "pids");
 	if (cfgp_i64(p, v, "limit", -1, INT64_MAX, &out->pids.limit, &out->pids.has_limit) < 0)
 		return -1;
+	res_zero_unset(out->pids.limit, &out->pids.has_limit);
 	cfgp_pop(p, old);
 	return 0;
 }
