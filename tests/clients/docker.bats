@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # docker.bats - dockerd drives brig: docker run --runtime brig (output, exit
-# status), run -d, exec, exec -t, logs, kill, stop, rm, --memory.
+# status), run -d, exec, exec -t, logs, kill, stop, rm, --memory, update,
+# pause, unpause, restart.
 #
 # setup-docker starts a dockerd of our own (daemon.json with the runtime
 # "brig", data-root, exec-root, socket and pidfile under a temp dir;
@@ -165,4 +166,52 @@ stopping" ]
 	run dk exec "$NAME" sh -c 'x=$(head -c 10000000 /dev/zero | tr "\0" a); echo ${#x}'
 	echo "$output"
 	[ "$output" = 10000000 ]
+}
+
+# dk_cg_file V1-CONTROLLER V1-FILE V2-FILE: a file of $NAME's cgroup.
+dk_cg_file() {
+	local id
+	id=$(dk inspect -f '{{.Id}}' "$NAME")
+	if [ -d "/sys/fs/cgroup/$1/$DK_CGROUP" ]; then
+		cat "/sys/fs/cgroup/$1/$DK_CGROUP/$id/$2"
+	else
+		cat "/sys/fs/cgroup/$DK_CGROUP/$id/$3"
+	fi
+}
+
+@test "docker: update changes the limits of a running container" {
+	run dk_run -d --name "$NAME" --memory 64m brig-bb sleep 1000
+	[ "$status" -eq 0 ]
+	# docker sends every field, 0 for those it keeps
+	run dk update --memory 128m --memory-swap 256m "$NAME"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run dk_cg_file memory memory.limit_in_bytes memory.max
+	echo "$output"
+	[ "$output" = 134217728 ]
+	run dk update --cpus 0.5 "$NAME"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run dk_cg_file cpu cpu.cfs_quota_us cpu.max
+	echo "$output"
+	[[ "$output" == 50000* ]]
+	run dk_cg_file memory memory.limit_in_bytes memory.max
+	[ "$output" = 134217728 ]
+}
+
+@test "docker: pause, unpause, restart" {
+	run dk_run -d --name "$NAME" brig-bb sleep 1000
+	[ "$status" -eq 0 ]
+	run dk pause "$NAME"
+	[ "$status" -eq 0 ]
+	[ "$(dk inspect -f '{{.State.Status}}' "$NAME")" = paused ]
+	run dk unpause "$NAME"
+	[ "$status" -eq 0 ]
+	[ "$(dk inspect -f '{{.State.Status}}' "$NAME")" = running ]
+	run dk restart -t 1 "$NAME"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run dk exec "$NAME" echo after restart
+	echo "$output"
+	[ "$output" = "after restart" ]
 }
