@@ -188,6 +188,12 @@ features_linux(yajl_gen gen)
 	features_disabled(gen, "apparmor");
 	features_disabled(gen, "selinux");
 	features_disabled(gen, "intelRdt");
+	/* linux.netDevices: brig-net moves and renames them. */
+	features_str(gen, "netDevices");
+	yajl_gen_map_open(gen);
+	features_str(gen, "enabled");
+	yajl_gen_bool(gen, true);
+	yajl_gen_map_close(gen);
 	features_str(gen, "mountExtensions");
 	yajl_gen_map_open(gen);
 	features_disabled(gen, "idmap");

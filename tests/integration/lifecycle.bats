@@ -128,4 +128,7 @@ load helpers
 	run rt features
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e '.ociVersionMax'
+	# What this runtime really does: netDevices (brig-net), no AppArmor.
+	echo "$output" | jq -e '.linux.netDevices.enabled == true'
+	echo "$output" | jq -e '.linux.apparmor.enabled == false'
 }
