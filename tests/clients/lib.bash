@@ -80,7 +80,7 @@ sub orphans {
 }
 my $end = time + $grace;
 while (orphans()) {
-	if (time >= $end) { kill "KILL", orphans(); $end = time + 3600; }
+	kill "KILL", orphans() if time >= $end;
 	while (waitpid(-1, WNOHANG) > 0) {}
 	select(undef, undef, undef, 0.1);
 }
