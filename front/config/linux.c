@@ -267,9 +267,11 @@ lx_device(struct cfgp *p, yajl_val v, struct cfg_device *d)
 		cfgp_push_key(p, "minor");
 		return cfgp_fail(p, NULL, "required for a device of type c, b or u");
 	}
-	if (cfgp_u64(p, v, "fileMode", 0, 07777, &mode, &d->has_file_mode) < 0)
+	/* podman (--privileged) passes st_mode with the file type bits
+	 * (S_IFCHR | 0666); runc takes it, keeping the permission bits. */
+	if (cfgp_u64(p, v, "fileMode", 0, 0177777, &mode, &d->has_file_mode) < 0)
 		return -1;
-	d->file_mode = (mode_t) mode;
+	d->file_mode = (mode_t) (mode & 07777);
 	if (cfgp_u64(p, v, "uid", 0, UINT32_MAX - 1, &id, &d->has_uid) < 0)
 		return -1;
 	d->uid = (uid_t) id;
