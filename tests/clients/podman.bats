@@ -298,3 +298,29 @@ fw_restore() {
 	[ "$output" = "10.231.77.2/24
 reached" ]
 }
+
+@test "podman: --privileged gets every capability and the host's devices" {
+	run pm_run --rm --privileged localhost/busybox sh -c 'grep CapEff /proc/self/status; ls -l /dev/null'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapEff:	000001ffffffffff"* || "$output" == *"CapEff:	000001fffeffffff"* ||
+		"$output" == *"CapEff:	0000003fffffffff"* ]]
+	[[ "$output" == *"crw-rw-rw-"*"1,"*"3"*"/dev/null"* ]]
+}
+
+@test "podman: exec -d, top, restart" {
+	run_sleeper
+	run pm exec -d "$NAME" sh -c 'echo detached >/tmp/det'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cl_wait_for 10 podman exec "$NAME" grep -q detached /tmp/det
+	run pm top "$NAME" args
+	echo "$output"
+	[[ "$output" == *"sleep 1000"* ]]
+	run pm restart -t 0 "$NAME"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(state_of)" = running ]
+	run pm exec "$NAME" echo restarted
+	[ "$output" = restarted ]
+}
