@@ -14,6 +14,7 @@
 
 #include "helpers/mount/mount.h"
 #include "ipc/helper.h"
+#include "ipc/pidfd.h"
 #include "ipc/wire.h"
 
 #define NAME "brig-mount"
@@ -25,6 +26,7 @@ perform(struct mnt_state *s, int pidfd, struct brig_err *err)
 	 * mount namespace we start in: open host objects after setns too. */
 	if (s->plan.flags & MPLAN_NESTED_USERNS)
 		s->host_priv = false;
+	s->init_pid = ipc_pidfd_pid(pidfd);
 	if (mnt_open_rootfs(s, err) < 0)
 		return -1;
 	if (s->host_priv && mnt_open_host(s, err) < 0)

@@ -45,6 +45,7 @@ struct mnt_state {
 	bool cgroup2;    /* the host's /sys/fs/cgroup is cgroup2 */
 	struct mnt_cgroup_ctl *ctls;
 	unsigned n_ctls;
+	long init_pid; /* the container init (its v1 cgroups are bound), or 0 */
 };
 
 void mnt_state_init(struct mnt_state *s);

@@ -287,8 +287,8 @@ cgroup_controller(const struct mp_mount *m, int tmpfs, struct mnt_cgroup_ctl *c,
 }
 
 /* runc's layout for cgroup v1: a tmpfs with one directory per controller,
- * here a bind of the host's controller hierarchy (the container sees the
- * hierarchy from its root, as runc without a cgroup namespace does), and
+ * here a bind of the container's own cgroup in that hierarchy (prepare.c:
+ * open_controller; the container sees its limits and nothing above), and
  * the aliases (cpu -> cpu,cpuacct) as symlinks.  Read-only as asked,
  * applied to the tmpfs once it is filled. */
 static int

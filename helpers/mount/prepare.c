@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "ipc/pidfd.h"
 #include "lib/cleanup.h"
+#include "lib/sys.h"
 #include "lib/xalloc.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -172,6 +174,80 @@ wants_v1_cgroup(const struct mount_plan *p)
 	return false;
 }
 
+/* Does the hierarchy list CTLS of a /proc/PID/cgroup line name the
+ * /sys/fs/cgroup entry NAME?  "memory", "cpu,cpuacct" as they are;
+ * "name=systemd" is "systemd"; "" (cgroup2) is "unified" of the hybrid
+ * layout. */
+static bool
+hierarchy_is(const char *ctls, size_t len, const char *name)
+{
+	if (len == 0)
+		return strcmp(name, "unified") == 0;
+	if (len > 5 && strncmp(ctls, "name=", 5) == 0) {
+		ctls += 5;
+		len -= 5;
+	}
+	return strlen(name) == len && strncmp(ctls, name, len) == 0;
+}
+
+/* The init's cgroup in hierarchy NAME, from /proc/PID/cgroup (written by
+ * the kernel; the init has entered its cgroups before it asks for the
+ * mounts), without the leading '/': "" for the root.  False when PID is
+ * unknown or the hierarchy is not listed. */
+static bool
+init_cgroup(long pid, const char *name, char *out, size_t outlen)
+{
+	char path[64], line[4096];
+	bool found = false;
+	FILE *f;
+
+	if (pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char *ctls = strchr(line, ':'), *cg;
+		size_t n;
+		if (ctls == NULL || (cg = strchr(++ctls, ':')) == NULL || cg[1] != '/')
+			continue;
+		if (!hierarchy_is(ctls, (size_t) (cg - ctls), name))
+			continue;
+		n = strcspn(cg + 2, "\n");
+		if (n < outlen) {
+			memcpy(out, cg + 2, n);
+			out[n] = '\0';
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* A clone of the container's own cgroup directory in hierarchy NAME, as
+ * runc binds it (the container sees its limits at /sys/fs/cgroup/NAME and
+ * nothing of the host's tree); the hierarchy's root when the init's
+ * cgroup there is not known. */
+static int
+open_controller(int dirfd, const char *name, long pid)
+{
+	cleanup_close int hier = -1;
+	cleanup_close int dir = -1;
+	char sub[PATH_MAX];
+
+	if (!init_cgroup(pid, name, sub, sizeof(sub)) || sub[0] == '\0')
+		return open_tree(dirfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	hier = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (hier < 0)
+		return -1;
+	dir = sys_openat2(hier, sub, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+	                  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (dir < 0)
+		return -1;
+	return open_tree(dir, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+}
+
 static int
 add_controller(struct mnt_state *s, int dirfd, const struct dirent *de, struct brig_err *err)
 {
@@ -194,14 +270,15 @@ add_controller(struct mnt_state *s, int dirfd, const struct dirent *de, struct b
 	c->tree = -1;
 	if (n >= 0)
 		return 0;
-	c->tree = open_tree(dirfd, de->d_name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	c->tree = open_controller(dirfd, de->d_name, s->init_pid);
 	if (c->tree < 0)
 		return brig_err_set(err, errno, "cgroup controller %s/%s", HOST_CGROUP, de->d_name);
 	return 0;
 }
 
 /* A "cgroup" mount: cgroup2 when the host is unified; otherwise a tmpfs
- * holding a bind of each host controller directory (see mounts.c). */
+ * holding a bind of the container's cgroup directory in each host
+ * hierarchy (see mounts.c). */
 static int
 open_cgroups(struct mnt_state *s, struct brig_err *err)
 {
