@@ -230,14 +230,15 @@ cg_file() {
 }
 
 @test "podman: the container sees its own cgroup's limits in /sys/fs/cgroup" {
-	if cl_is_brig "$PM_RUNTIME" && [ -d /sys/fs/cgroup/memory ]; then
-		skip "brig binds v1 hierarchies from their root, runc the container's own cgroup (helpers/mount/mounts.c cgroup_v1)"
-	fi
-	run_sleeper --memory 64m
+	run_sleeper --memory 64m --pids-limit 20
 	run pm exec "$NAME" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null ||
 		cat /sys/fs/cgroup/memory.max'
 	echo "$output"
 	[ "$output" = 67108864 ]
+	run pm exec "$NAME" sh -c 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null ||
+		cat /sys/fs/cgroup/pids.max'
+	echo "$output"
+	[ "$output" = 20 ]
 }
 
 @test "podman: --network none leaves only lo" {
