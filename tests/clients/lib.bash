@@ -34,11 +34,6 @@ cl_runtime() {
 	echo "$dir/brig"
 }
 
-# cl_is_brig RUNTIME: whether the runtime under test is brig.
-cl_is_brig() {
-	[ "$(basename "$1")" = brig ]
-}
-
 # cl_rootfs_tar FILE: scripts/make-rootfs tarred into FILE.
 cl_rootfs_tar() {
 	local file=$1 dir
