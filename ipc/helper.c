@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "ipc/wire.h"
@@ -213,6 +214,34 @@ verify_dropped(uid_t uid, gid_t gid)
 		return -1;
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return -1;
+	return 0;
+}
+
+bool
+helper_has_caps(void)
+{
+	uint64_t eff = 0, perm = 0, inh = 0;
+
+	return caps_now(&eff, &perm, &inh) < 0 || eff != 0;
+}
+
+int
+helper_own_files_as_root(struct brig_err *err)
+{
+	uint64_t eff = 0, perm = 0, inh = 0;
+
+	if (caps_now(&eff, &perm, &inh) < 0)
+		return brig_err_set(err, errno, "capget");
+	if (eff & (1ull << CAP_SETGID)) {
+		setfsgid(0);
+		if (setfsgid((gid_t) -1) != 0)
+			return brig_err_set(err, EPERM, "cannot make files as root (setfsgid)");
+	}
+	if (eff & (1ull << CAP_SETUID)) {
+		setfsuid(0);
+		if (setfsuid((uid_t) -1) != 0)
+			return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
+	}
 	return 0;
 }
 

@@ -52,4 +52,13 @@ int helper_drop_to_caller(void);
  * the process exit status. */
 int helper_serve(const char *name, const struct helper_op *ops, unsigned n_ops, void *state);
 
+/* Whether this process holds any effective capability (a failing capget
+ * counts as yes: the caller then keeps its stricter path). */
+bool helper_has_caps(void);
+
+/* A setuid start leaves our gids the caller's, file capabilities our uids
+ * too: files we create would be the caller's.  With CAP_SETUID/CAP_SETGID,
+ * set the fs ids to root (before those capabilities are dropped). */
+int helper_own_files_as_root(struct brig_err *err);
+
 #endif

@@ -22,32 +22,13 @@
 
 #include <cap-ng.h>
 #include <errno.h>
-#include <sys/fsuid.h>
 #include <unistd.h>
+
+#include "ipc/helper.h"
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
-
-/* A setuid start leaves our gids the user's, file capabilities our uids
- * too: cgroups we make would be the user's, their files group- or
- * user-owned.  Make files as root (setfsuid/setfsgid need CAP_SETUID and
- * CAP_SETGID, dropped right after). */
-static int
-own_as_root(struct brig_err *err)
-{
-	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID)) {
-		setfsgid(0);
-		if (setfsgid((gid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsgid)");
-	}
-	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID)) {
-		setfsuid(0);
-		if (setfsuid((uid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
-	}
-	return 0;
-}
 
 int
 cg_caps_init(struct brig_err *err)
@@ -55,7 +36,7 @@ cg_caps_init(struct brig_err *err)
 	capng_get_caps_process();
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return 0; /* nothing to drop; requests fail with EPERM */
-	if (own_as_root(err) < 0)
+	if (helper_own_files_as_root(err) < 0)
 		return -1;
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,

@@ -15,9 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -135,14 +133,7 @@ handle_create(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 static bool
 self_is_peer(uid_t peer)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-
-	if (getuid() != peer || geteuid() != peer)
-		return false;
-	if (syscall(SYS_capget, &h, d) < 0)
-		return false;
-	return d[0].effective == 0 && d[1].effective == 0;
+	return getuid() == peer && geteuid() == peer && !helper_has_caps();
 }
 
 /* Only a root caller may have writable "tasks" files: with them one can

@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "helpers/net/net.h"
@@ -40,16 +39,8 @@ net_caps_init(struct brig_err *err)
 	capng_get_caps_process();
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return 0; /* nothing to drop; requests fail with EPERM */
-	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID)) {
-		setfsgid(0);
-		if (setfsgid((gid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsgid)");
-	}
-	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID)) {
-		setfsuid(0);
-		if (setfsuid((uid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
-	}
+	if (helper_own_files_as_root(err) < 0)
+		return -1;
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
 			  CAP_NET_ADMIN, CAP_SYS_ADMIN, -1) != 0 ||
