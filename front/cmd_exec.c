@@ -28,7 +28,7 @@ exec_usage(FILE *f)
 		"  -t, --tty                 allocate a terminal (relayed, or to --console-socket)\n"
 		"      --console-socket S    where a terminal's master goes (with --tty)\n"
 		"      --apparmor P, --process-label L   refused: brig applies no LSM\n"
-		"      --cgroup PATH         a sub-cgroup to join (refused: not offered)\n");
+		"      --cgroup SUB          join SUB, an existing cgroup under the container's\n");
 }
 
 enum {
@@ -175,10 +175,6 @@ cmd_exec(struct brig_global *g, int argc, char **argv)
 	if (optind >= argc) {
 		brig_log_errorf("exec: a container id is required");
 		exec_usage(stderr);
-		return 1;
-	}
-	if (o.cgroup != NULL) {
-		brig_log_errorf("--cgroup: joining a sub-cgroup is not offered by brig");
 		return 1;
 	}
 	o.id = argv[optind];

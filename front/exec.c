@@ -29,6 +29,7 @@
 #include "front/tty.h"
 #include "lib/cleanup.h"
 #include "lib/sys.h"
+#include "lib/xalloc.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -78,20 +79,51 @@ load_config(struct exec_job *j, const struct exec_opts *o, struct brig_err *err)
 	return 0;
 }
 
-static int
-enter_cgroup_fds(struct exec_job *j, struct brig_global *g, struct brig_err *err)
+/* --cgroup SUB: an existing cgroup under the container's, in every
+ * hierarchy (runc's plain form; its per-controller "ctl:path" form is not
+ * offered).  brig-cgroup walks it component by component and refuses
+ * "..", so only the syntax is checked here. */
+static char *
+sub_cgroup_path(const struct ctr_state *st, const char *sub, struct brig_err *err)
 {
+	if (sub[0] == '\0' || sub[0] == '/' || strchr(sub, ':') != NULL) {
+		brig_err_set(err, 0, "--cgroup %s: give a path under the container's cgroup "
+				     "(the controller:path form is not offered)", sub);
+		return NULL;
+	}
+	if (st->cgroups_path != NULL)
+		return xasprintf("%s/%s", st->cgroups_path, sub);
+	return xasprintf("/%s/%s", st->id, sub);
+}
+
+static int
+enter_cgroup_fds(struct exec_job *j, const struct exec_opts *o, struct brig_global *g,
+		 struct brig_err *err)
+{
+	cleanup_free char *path = NULL;
 	struct cg_session s;
 	struct cg_target t;
 	int ret;
 
-	if (!j->st.has_cgroup)
+	if (!j->st.has_cgroup) {
+		if (o->cgroup != NULL)
+			return brig_err_set(err, 0, "--cgroup: container \"%s\" has no cgroup",
+					    o->id);
 		return 0;
+	}
+	cgroup_target_of(&j->st, &t);
+	if (o->cgroup != NULL) {
+		path = sub_cgroup_path(&j->st, o->cgroup, err);
+		if (path == NULL)
+			return -1;
+		t.path = path;
+	}
 	if (cgs_start(&s, g->helper_dir, err) < 0)
 		return -1;
-	cgroup_target_of(&j->st, &t);
 	ret = cgs_enter(&s, &t, &j->entry, err);
 	cgs_finish(&s);
+	if (ret < 0 && o->cgroup != NULL)
+		return brig_err_wrap(err, "--cgroup %s", o->cgroup);
 	return ret;
 }
 
@@ -111,7 +143,7 @@ open_container(struct exec_job *j, struct brig_global *g, const struct exec_opts
 	if (j->c.cfg->linux.seccomp.present &&
 	    seccomp_program_for(g, &j->c.cfg->linux.seccomp, &j->c.seccomp, err) < 0)
 		return -1;
-	return enter_cgroup_fds(j, g, err);
+	return enter_cgroup_fds(j, o, g, err);
 }
 
 /* ---- the child ---- */

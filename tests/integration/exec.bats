@@ -152,3 +152,36 @@ ns_of() {
 	[ "$status" -eq 0 ]
 	[ "$output" = through-fd-3 ]
 }
+
+@test "exec: --cgroup puts the process in an existing cgroup under the container's" {
+	requires_root "makes a sub-cgroup in the container's cgroup"
+	start_sleeper
+	cg=$AUTO_CG_PARENT/auto-$CT
+	# The sub-cgroup, made by the test in each hierarchy of the container
+	# (a v1 cpuset needs its cpus and mems before anyone can join).
+	for d in $(cg_dirs "$cg"); do
+		mkdir "$d/sub"
+		if [ -f "$d/cpuset.cpus" ]; then
+			cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+			cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+		fi
+	done
+	rt exec -d --pid-file "$TEST_DIR/p" --cgroup sub "$CT" sleep 30
+	pid=$(cat "$TEST_DIR/p")
+	# Every hierarchy's line ends in the sub-cgroup.
+	[ -z "$(grep -v "$cg/sub\$" "/proc/$pid/cgroup")" ]
+	kill -9 "$pid"
+	for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	for d in $(cg_dirs "$cg"); do rmdir "$d/sub"; done
+}
+
+@test "exec: --cgroup refuses a cgroup that does not exist and the controller:path form" {
+	requires_brig
+	start_sleeper
+	run rt exec --cgroup nosuch "$CT" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--cgroup nosuch"* ]]
+	run rt exec --cgroup memory:sub "$CT" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"controller:path form is not offered"* ]]
+}
