@@ -325,8 +325,8 @@ init_process_exec(struct container *c, struct brig_err *err)
 {
 	char **argv = strv_null_terminated(&c->cfg->process.args);
 
-	execve(c->exec_path, argv, process_envp(&c->cfg->process));
-	exec_error(err, errno, c->cfg->process.args.v[0]);
+	/* Through brig-wait, never directly: see waiter.h. */
+	waiter_exec(-1, c->exec_path, argv, process_envp(&c->cfg->process), err);
 }
 
 void

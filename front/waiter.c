@@ -60,11 +60,14 @@ waiter_exec(int fifo_fd, const char *path, char *const argv[], char *const envp[
 	mfd = sealed_memfd(err);
 	if (mfd < 0)
 		return -1;
-	if (fcntl(fifo_fd, F_SETFD, 0) < 0) {
+	if (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0) {
 		close(mfd);
 		return brig_err_set(err, errno, "pass the exec fifo to the waiting init");
 	}
-	snprintf(fdbuf, sizeof(fdbuf), "%d", fifo_fd);
+	if (fifo_fd >= 0)
+		snprintf(fdbuf, sizeof(fdbuf), "%d", fifo_fd);
+	else
+		snprintf(fdbuf, sizeof(fdbuf), "-");
 	wargv = xcalloc(argc + 4, sizeof(char *));
 	wargv[0] = "brig-wait";
 	wargv[1] = fdbuf;

@@ -11,7 +11,10 @@
  *   argv: brig-wait FIFO_FD PATH ARG0 ARG1 ...     envp: the process's env
  *
  * It reads one byte from FIFO_FD (start writes it), closes it, and execs
- * PATH with ARG0... and the environment.  Freestanding: no libc, raw
+ * PATH with ARG0... and the environment.  FIFO_FD "-" execs at once: `run`
+ * and `exec` pass through here too, so that the exec of the container's
+ * process is never made by a process whose /proc/self/exe is the host's
+ * brig (a "#!/proc/self/exe" script would run it inside the container).  Freestanding: no libc, raw
  * system calls, so the binary is tiny and its exec cheap.
  */
 
@@ -80,6 +83,8 @@ brig_wait_main(long *sp)
 
 	if (argc < 4)
 		die("brig-wait: usage: brig-wait FIFO_FD PATH ARG0 [ARGS...]", 0, 127);
+	if (argv[1][0] == '-' && argv[1][1] == '\0')
+		goto run;
 	fd = parse_fd(argv[1]);
 	if (fd < 0)
 		die("brig-wait: bad fd", argv[1], 127);
@@ -89,6 +94,7 @@ brig_wait_main(long *sp)
 	if (r != 1)
 		die("wait for start: exec fifo closed", 0, 127);
 	sys3(NR_close, fd, 0, 0);
+run:
 	sys3(NR_execve, (long) argv[2], (long) (argv + 3), (long) envp);
 	die("exec", argv[3], 127);
 }

@@ -201,3 +201,35 @@ done; echo "clean $n"'
 	[ "$status" -ne 0 ]
 	[ ! -e "$TEST_DIR/planted-ran" ]
 }
+
+# A script whose interpreter is "/proc/self/exe" runs whatever binary the
+# process exec'ing it is (the runc CVE-2019-5736 entry point).  brig execs
+# the container's process from brig-wait (a sealed memfd), so the
+# interpreter is that: called as an interpreter it refuses (usage, 127).
+# Were it the host's brig, brig would run inside the container.
+selfexe_script() {
+	printf '#!/proc/self/exe\n' >"$BUNDLE/rootfs/selfexe"
+	chmod 755 "$BUNDLE/rootfs/selfexe"
+}
+
+@test "run: a '#!/proc/self/exe' process does not run the host's runtime" {
+	requires_brig
+	selfexe_script
+	set_args /selfexe
+	brig_run "$CT"
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"brig-wait: usage"* ]]
+	[[ "$output" != *"unknown command"* ]]
+}
+
+@test "exec: a '#!/proc/self/exe' process does not run the host's runtime" {
+	requires_brig
+	selfexe_script
+	set_args sleep 100
+	create_ct "$CT"
+	rt start "$CT"
+	run rt exec "$CT" /selfexe
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"brig-wait: usage"* ]]
+	[[ "$output" != *"unknown command"* ]]
+}
