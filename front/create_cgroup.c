@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "front/container.h"
 #include "ipc/wire.h"
@@ -60,14 +61,16 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 	c->cg_entry.n_tasks = 0;
 	if (check_systemd(c, err) < 0)
 		return -1;
+	/* A user served by a privileged brig-cgroup: the policy decides,
+	 * delegation or not, and the cgroup is made after the clone
+	 * (ctr_cgroup_attach). */
+	if (c->g->rootless_mode && geteuid() != 0 && cgroup_helper_privileged(c->g->helper_dir)) {
+		if (cgs_start(&c->cg, c->g->helper_dir, err) < 0)
+			return -1;
+		c->cg_active = true;
+		return 0;
+	}
 	if (!cgroup_wanted(c->g->rootless_mode, t.path)) {
-		if (c->g->rootless_mode && cgroup_helper_privileged(c->g->helper_dir)) {
-			/* The cgroup is made after the clone: ctr_cgroup_attach. */
-			if (cgs_start(&c->cg, c->g->helper_dir, err) < 0)
-				return -1;
-			c->cg_active = true;
-			return 0;
-		}
 		if (c->cfg->linux.resources.present && c->g->nested_userns)
 			/* An engine running us in its user namespace (rootless
 			 * podman) knows; its container's log must not carry it. */

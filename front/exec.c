@@ -111,6 +111,14 @@ enter_cgroup_fds(struct exec_job *j, const struct exec_opts *o, struct brig_glob
 					    o->id);
 		return 0;
 	}
+	/* A privileged brig-cgroup made this user's cgroup at create; it hands
+	 * no entry fds to users (a root-opened "tasks" fd would move any
+	 * process).  The new process stays in brig's cgroup: said, not hidden. */
+	if (geteuid() != 0 && cgroup_helper_privileged(g->helper_dir)) {
+		brig_log_warnf("exec: the process is not in the container's cgroup (the "
+			       "privileged brig-cgroup places processes only at create)");
+		return 0;
+	}
 	cgroup_target_of(&j->st, &t);
 	if (o->cgroup != NULL) {
 		path = sub_cgroup_path(&j->st, o->cgroup, err);

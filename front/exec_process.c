@@ -146,11 +146,12 @@ exec_build_process(const struct exec_opts *o, struct config *cfg, struct brig_er
 		p->cwd = xstrdup(o->cwd);
 	}
 	apply_user(o, &p->user);
+	/* Not inheritable nor ambient: a process given an inheritable cap
+	 * could regain it through a file's inheritable caps after dropping it
+	 * (runc's CVE-2022-29162 fix does the same). */
 	p->caps.bounding |= o->add_caps;
 	p->caps.effective |= o->add_caps;
-	p->caps.inheritable |= o->add_caps;
 	p->caps.permitted |= o->add_caps;
-	p->caps.ambient |= o->add_caps;
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
 	if (o->tty)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/fsuid.h>
 #include <unistd.h>
 
 #include "ipc/wire.h"
@@ -232,15 +232,17 @@ helper_own_files_as_root(struct brig_err *err)
 
 	if (caps_now(&eff, &perm, &inh) < 0)
 		return brig_err_set(err, errno, "capget");
+	/* All ids, not only the fs ones: a process whose real or saved uid
+	 * is the caller's can be stopped and killed by the caller, between a
+	 * check and the act it allows (a pid reused meanwhile, a quota record
+	 * never written). */
 	if (eff & (1ull << CAP_SETGID)) {
-		setfsgid(0);
-		if (setfsgid((gid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsgid)");
+		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0)
+			return brig_err_set(err, errno, "cannot become gid 0");
 	}
 	if (eff & (1ull << CAP_SETUID)) {
-		setfsuid(0);
-		if (setfsuid((uid_t) -1) != 0)
-			return brig_err_set(err, EPERM, "cannot make files as root (setfsuid)");
+		if (setresuid(0, 0, 0) < 0)
+			return brig_err_set(err, errno, "cannot become uid 0");
 	}
 	return 0;
 }

@@ -57,8 +57,9 @@ int helper_serve(const char *name, const struct helper_op *ops, unsigned n_ops, 
 bool helper_has_caps(void);
 
 /* A setuid start leaves our gids the caller's, file capabilities our uids
- * too: files we create would be the caller's.  With CAP_SETUID/CAP_SETGID,
- * set the fs ids to root (before those capabilities are dropped). */
+ * too: files we create would be the caller's, and the caller could signal
+ * us (stop us between a check and an act).  With CAP_SETUID/CAP_SETGID,
+ * make every id root's (before those capabilities are dropped). */
 int helper_own_files_as_root(struct brig_err *err);
 
 #endif

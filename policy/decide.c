@@ -125,6 +125,43 @@ policy_subject_lookup(const char *user, const char *passwd, const char *group,
 	return ret;
 }
 
+/* S->groups plus GID, once. */
+static void
+subject_add_group(struct policy_subject *s, uint32_t gid)
+{
+	gid_t *g;
+
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (s->groups[i] == gid)
+			return;
+	g = xrealloc((void *) s->groups, (s->ngroups + 1) * sizeof(gid_t));
+	g[s->ngroups++] = (gid_t) gid;
+	s->groups = g;
+}
+
+int
+policy_subject_add_account_groups(struct policy_subject *s, const char *passwd,
+                                  const char *group, struct brig_err *err)
+{
+	struct policy_accounts a;
+	const struct policy_user *u = NULL;
+	uint32_t *gids = NULL;
+	size_t n = 0;
+	int ret;
+
+	policy_accounts_init(&a, passwd, group);
+	ret = policy_accounts_uid(&a, s->uid, &u, err);
+	if (ret > 0) {
+		subject_add_group(s, u->gid);
+		ret = policy_accounts_member_of(&a, u->name, &gids, &n, err);
+	}
+	for (size_t i = 0; ret >= 0 && i < n; i++)
+		subject_add_group(s, gids[i]);
+	free(gids);
+	policy_accounts_free(&a);
+	return ret < 0 ? -1 : 0;
+}
+
 void
 policy_subject_free(struct policy_subject *s)
 {

@@ -135,4 +135,11 @@ int policy_subject_lookup(const char *user, const char *passwd, const char *grou
                           struct policy_subject *s, struct brig_err *err);
 void policy_subject_free(struct policy_subject *s);
 
+/* Add to S's groups (the caller's, from SO_PEERGROUPS) the primary group
+ * and the /etc/group memberships of S->uid: a caller who dropped a group
+ * (setgroups in a user namespace of its own) is still matched by a line
+ * naming it, deny lines included. */
+int policy_subject_add_account_groups(struct policy_subject *s, const char *passwd,
+                                      const char *group, struct brig_err *err);
+
 #endif

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +65,8 @@ cg_user_init(struct cg_user *u, bool privileged, struct brig_err *err)
 	if (ipc_peer_subject(IPC_HELPER_FD, &u->who, err) < 0)
 		return -1;
 	u->active = privileged && u->who.uid != 0;
+	if (u->active && policy_subject_add_account_groups(&u->who, NULL, NULL, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -339,32 +342,55 @@ cg_user_begin(struct cg_user *u, uint16_t type, struct cg_request *req, struct b
 	return 0;
 }
 
-/* Uid: real effective saved fs, from /proc/PID/status. */
-static int
-proc_uids(long pid, uid_t *real, uid_t *eff)
+/* Whether all four ids of a /proc/PID/status "Uid:" or "Gid:" line are
+ * WANT (or, WANT == -1, equal to each other): a setuid or setgid program
+ * the user started (its saved or effective id another's) is not the
+ * user's to confine. */
+static bool
+ids_are(const char *line, const char *key, long long want)
+{
+	unsigned long v[4];
+
+	if (sscanf(line + strlen(key), "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+		return false;
+	if (want < 0)
+		want = (long long) v[0];
+	for (int i = 0; i < 4; i++)
+		if ((long long) v[i] != want)
+			return false;
+	return true;
+}
+
+/* The process is UID's through and through: Uid real, effective, saved
+ * and fs all UID, and its Gid line one group throughout. */
+static bool
+proc_is_users(long pid, uid_t uid)
 {
 	char path[64], line[256];
 	cleanup_fclose FILE *f = NULL;
-	unsigned long r, e;
+	int seen = 0;
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	f = fopen(path, "re");
 	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "Uid: %lu %lu", &r, &e) == 2) {
-			*real = (uid_t) r;
-			*eff = (uid_t) e;
-			return 0;
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "Uid:", 4) == 0) {
+			if (!ids_are(line, "Uid:", (long long) uid))
+				return false;
+			seen++;
+		} else if (strncmp(line, "Gid:", 4) == 0) {
+			if (!ids_are(line, "Gid:", -1))
+				return false;
+			seen++;
 		}
-	errno = EINVAL;
-	return -1;
+	}
+	return seen == 2;
 }
 
 int
 cg_user_check_pidfd(const struct cg_user *u, int pidfd, struct brig_err *err)
 {
-	uid_t real, eff;
 	long pid;
 
 	if (!u->active)
@@ -374,7 +400,7 @@ cg_user_check_pidfd(const struct cg_user *u, int pidfd, struct brig_err *err)
 		return -1;
 	/* A uid mapped in a user namespace reads as the host's here: a
 	 * rootless init (root in its namespace) is the user. */
-	if (proc_uids(pid, &real, &eff) < 0 || real != u->who.uid || eff != u->who.uid)
+	if (!proc_is_users(pid, u->who.uid))
 		return brig_err_set(err, EPERM, "cgroup create: the process is not the caller's");
 	/* Still the process we read: the number was not reused meanwhile. */
 	if (sys_pidfd_send_signal(pidfd, 0, 0) < 0 || ipc_pidfd_pid(pidfd) != pid)
@@ -382,19 +408,53 @@ cg_user_check_pidfd(const struct cg_user *u, int pidfd, struct brig_err *err)
 	return 0;
 }
 
-/* Every user's CREATE runs under one lock (a flock of the first
- * hierarchy's root directory), so that two racing for the same name, or
- * for the last of max=, cannot both win.  A caller can stop its own
- * helper while it holds the lock: the wait is bounded. */
+#define USER_LOCK_DIR "/run/brig-cgroup"
+
+/* The lock directory: root's, closed to everyone else, so that no user
+ * can take another's lock.  Made when missing; refused when it is not
+ * root's own (a symlink is not followed). */
+static int
+lock_dir(struct brig_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdir(USER_LOCK_DIR, 0700) < 0 && errno != EEXIST)
+		return brig_err_set(err, errno, "%s", USER_LOCK_DIR);
+	fd = open(USER_LOCK_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return brig_err_set(err, errno, "%s", USER_LOCK_DIR);
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077) != 0) {
+		close(fd);
+		return brig_err_set(err, EPERM, "%s: not root's own directory (mode 0700)",
+				    USER_LOCK_DIR);
+	}
+	return fd;
+}
+
+/* A user's CREATEs run under the user's own lock (/run/brig-cgroup/UID,
+ * root-only), so that two racing for the same name under <root>/<uid>, or
+ * for the last of max=, cannot both win, and no other user can hold it.
+ * The caller cannot stop its helper (every id of ours is root's), but the
+ * wait is bounded all the same. */
 int
 cg_user_lock(const struct cg_user *u, struct cg_layout *l, int *lockfd, struct brig_err *err)
 {
+	char name[32];
+	int dirfd;
+
+	(void) l;
 	*lockfd = -1;
 	if (!u->active)
 		return 0;
-	*lockfd = openat(l->h[0].rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = lock_dir(err);
+	if (dirfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%u", (unsigned) u->who.uid);
+	*lockfd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	close(dirfd);
 	if (*lockfd < 0)
-		return brig_err_set(err, errno, "%s: lock", l->h[0].mnt);
+		return brig_err_set(err, errno, "%s/%s: lock", USER_LOCK_DIR, name);
 	for (int i = 0; i < 500; i++) {
 		if (flock(*lockfd, LOCK_EX | LOCK_NB) == 0)
 			return 0;

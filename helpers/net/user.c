@@ -69,6 +69,8 @@ net_user_init(struct net_user *u, bool privileged, struct brig_err *err)
 	if (ipc_peer_subject(IPC_HELPER_FD, &u->who, err) < 0)
 		return -1;
 	u->active = privileged && u->who.uid != 0;
+	if (u->active && policy_subject_add_account_groups(&u->who, NULL, NULL, err) < 0)
+		return -1;
 	if (stat("/proc/self/ns/net", &st) < 0)
 		return brig_err_set(err, errno, "our network namespace");
 	u->hostns_ino = (uint64_t) st.st_ino;

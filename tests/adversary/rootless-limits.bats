@@ -75,6 +75,11 @@ leaf() {
 	grep -qx "$pid" "$(leaf)/cgroup.procs"
 	# The user cannot raise its own limit: the files are root's.
 	[ "$(stat -c %u "$(leaf)/memory.limit_in_bytes")" = 0 ]
+	# exec works, and says its process is not in the cgroup.
+	run brig exec "$CT" sh -c 'echo exec-ran'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *exec-ran* ]]
+	[[ "$output" == *"not in the container's cgroup"* ]]
 	brig delete -f "$CT"
 	[ ! -d "$(leaf)" ]
 }
