@@ -287,5 +287,5 @@ net_host_ifname(uint32_t uid, const char *id, char out[NETMSG_IFNAMSIZ])
 
 	sha256(key, n > 0 ? (size_t) n < sizeof(key) ? (size_t) n : sizeof(key) - 1 : 0, d);
 	sha256_hex(d, hex);
-	snprintf(out, NETMSG_IFNAMSIZ, "brg%.8s", hex);
+	snprintf(out, NETMSG_IFNAMSIZ, "brg%.12s", hex);
 }

@@ -9,7 +9,7 @@
  *                    veth (and, for a user, its quota record)
  *
  * The host end of a veth is named by the helper, never by the request:
- * "brg" and 8 hex digits of a hash of the caller's uid and the container
+ * "brg" and 12 hex digits of a hash of the caller's uid and the container
  * id (net_host_ifname), so a request cannot name another user's veth.
  * Everything is checked again by the helper (netmsg_check): interface
  * names as the kernel takes them (1..15 bytes, no '/', ':' or white
@@ -78,7 +78,8 @@ int net_parse_cidr(const char *s, int *family, uint8_t addr[16], unsigned *prefi
  * address itself.  Returns 0 or -1 with ERR naming WHAT. */
 int net_check_gateway(const char *cidr, const char *gateway, struct brig_err *err);
 
-/* "brg" + 8 hex digits of sha256("UID:ID"): 11 bytes, a valid ifname. */
+/* "brg" + 12 hex digits of sha256("UID:ID"): 15 bytes, the longest valid
+ * ifname (48 bits: no user can search out another's name). */
 void net_host_ifname(uint32_t uid, const char *id, char out[NETMSG_IFNAMSIZ]);
 
 #endif

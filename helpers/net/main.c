@@ -223,11 +223,16 @@ handle_release(struct ipc_msg *msg, struct helper_reply *reply, void *state)
 	ret = net_socks_open(&s, st->hostns, -1, &reply->err);
 	if (ret == 0)
 		ret = net_user_lock(u, s.host, &reply->err);
-	if (ret == 0 && (!u->active || net_user_owns(u, host, true)) &&
+	/* The record goes only once the veth is gone: a delete that fails
+	 * leaves it counted against the user's max=. */
+	if (ret == 0 && (!u->active || net_user_owns(u, host, false)) &&
 	    net_veth_delete(s.host, host, &reply->err) < 0 && reply->err.errnum != ENODEV)
 		ret = -1;
-	if (ret == 0)
+	if (ret == 0) {
 		brig_err_clear(&reply->err);
+		if (u->active)
+			net_user_owns(u, host, true);
+	}
 	net_user_unlock(u);
 	net_socks_close(&s);
 	netmsg_free(&req);

@@ -87,7 +87,7 @@ refused() {
 }
 
 host_name_of() {
-	echo "brg$(printf '%s' "$1:$2" | sha256sum | cut -c1-8)"
+	echo "brg$(printf '%s' "$1:$2" | sha256sum | cut -c1-12)"
 }
 
 @test "net baseline: max=2 gives two veths on br0, the third is refused; release frees one" {

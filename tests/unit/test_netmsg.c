@@ -149,9 +149,9 @@ test_checks(void)
 	ok(netmsg_check(IPC_NET_SETUP, &r, &err) < 0, "gateway without an address refused");
 	net_host_ifname(1000, "c1", name);
 	net_host_ifname(1001, "c1", name2);
-	ok(strlen(name) == 11 && strncmp(name, "brg", 3) == 0 && net_ifname_ok(name) &&
+	ok(strlen(name) == 15 && strncmp(name, "brg", 3) == 0 && net_ifname_ok(name) &&
 		   strcmp(name, name2) != 0,
-	   "host ifname: brg + 8 hex, per uid");
+	   "host ifname: brg + 12 hex, per uid");
 }
 
 int
