@@ -83,14 +83,18 @@ load_config(struct exec_job *j, const struct exec_opts *o, struct brig_err *err)
  * hierarchy (runc's plain form; its per-controller "ctl:path" form is not
  * offered).  brig-cgroup walks it component by component and refuses
  * "..", so only the syntax is checked here. */
-static char *
-sub_cgroup_path(const struct ctr_state *st, const char *sub, struct brig_err *err)
+static int
+check_sub_cgroup(const char *sub, struct brig_err *err)
 {
-	if (sub[0] == '\0' || sub[0] == '/' || strchr(sub, ':') != NULL) {
-		brig_err_set(err, 0, "--cgroup %s: give a path under the container's cgroup "
-				     "(the controller:path form is not offered)", sub);
-		return NULL;
-	}
+	if (sub[0] == '\0' || sub[0] == '/' || strchr(sub, ':') != NULL)
+		return brig_err_set(err, 0, "--cgroup %s: give a path under the container's "
+					    "cgroup (the controller:path form is not offered)", sub);
+	return 0;
+}
+
+static char *
+sub_cgroup_path(const struct ctr_state *st, const char *sub)
+{
 	if (st->cgroups_path != NULL)
 		return xasprintf("%s/%s", st->cgroups_path, sub);
 	return xasprintf("/%s/%s", st->id, sub);
@@ -105,6 +109,8 @@ enter_cgroup_fds(struct exec_job *j, const struct exec_opts *o, struct brig_glob
 	struct cg_target t;
 	int ret;
 
+	if (o->cgroup != NULL && check_sub_cgroup(o->cgroup, err) < 0)
+		return -1;
 	if (!j->st.has_cgroup) {
 		if (o->cgroup != NULL)
 			return brig_err_set(err, 0, "--cgroup: container \"%s\" has no cgroup",
@@ -121,9 +127,7 @@ enter_cgroup_fds(struct exec_job *j, const struct exec_opts *o, struct brig_glob
 	}
 	cgroup_target_of(&j->st, &t);
 	if (o->cgroup != NULL) {
-		path = sub_cgroup_path(&j->st, o->cgroup, err);
-		if (path == NULL)
-			return -1;
+		path = sub_cgroup_path(&j->st, o->cgroup);
 		t.path = path;
 	}
 	if (cgs_start(&s, g->helper_dir, err) < 0)
