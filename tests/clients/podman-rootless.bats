@@ -37,8 +37,8 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${PM_DIR:-}" ] || return 0
-	timeout 60 podman rm -af -t 0 >/dev/null 2>&1 || true
-	timeout 60 podman system reset -f >/dev/null 2>&1 || true
+	timeout -k 5 60 podman rm -af -t 0 >/dev/null 2>&1 || true
+	timeout -k 5 60 podman system reset -f >/dev/null 2>&1 || true
 	rm -rf "$XDG_RUNTIME_DIR/brig-podman-$(basename "$PM_DIR")"
 }
 
@@ -50,7 +50,7 @@ setup() {
 
 teardown() {
 	[ -n "${PM_DIR:-}" ] || return 0
-	timeout 60 podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
+	timeout -k 5 60 podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
 }
 
 # pm ARGS...: podman with the runtime under test, time-limited.

@@ -31,9 +31,9 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${PM_DIR:-}" ] || return 0
-	timeout 60 podman rm -af -t 0 >/dev/null 2>&1 || true
-	timeout 60 podman network rm -f "brig-pm-$$" >/dev/null 2>&1 || true
-	timeout 60 podman system reset -f >/dev/null 2>&1 || true
+	timeout -k 5 60 podman rm -af -t 0 >/dev/null 2>&1 || true
+	timeout -k 5 60 podman network rm -f "brig-pm-$$" >/dev/null 2>&1 || true
+	timeout -k 5 60 podman system reset -f >/dev/null 2>&1 || true
 	cl_cgroup_remove "$PM_CGROUP"
 	rm -rf "$PM_DIR"
 }
@@ -46,7 +46,7 @@ setup() {
 
 teardown() {
 	[ -n "${PM_DIR:-}" ] || return 0
-	timeout 60 podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
+	timeout -k 5 60 podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
 }
 
 # pm ARGS...: podman with the runtime under test, time-limited.
@@ -130,7 +130,7 @@ stopping" ]
 @test "podman: exec -t gets a terminal" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	run_sleeper
-	run script -qec "timeout 60 podman --runtime $PM_RUNTIME exec -t $NAME sh -c 'tty; stty size; echo done'" /dev/null
+	run timeout -k 5 90 script -qec "timeout -k 5 60 podman --runtime $PM_RUNTIME exec -t $NAME sh -c 'tty; stty size; echo done'" /dev/null
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]
@@ -142,7 +142,7 @@ stopping" ]
 
 @test "podman: run -t gets a terminal" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
-	run script -qec "timeout 60 podman --runtime $PM_RUNTIME run --rm -t --cgroup-parent /$PM_CGROUP localhost/busybox tty" /dev/null
+	run timeout -k 5 90 script -qec "timeout -k 5 60 podman --runtime $PM_RUNTIME run --rm -t --cgroup-parent /$PM_CGROUP localhost/busybox tty" /dev/null
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]

@@ -23,7 +23,7 @@ teardown() {
 # in_tty CMD: run CMD (a shell string) with a terminal of 30 rows and 100
 # columns; input comes from stdin.
 in_tty() {
-	script -qec "stty rows 30 cols 100; $1" /dev/null
+	timeout -k 5 60 script -qec "stty rows 30 cols 100; $1" /dev/null
 }
 
 # rt_line ARGS: the runtime command line as one shell string.
