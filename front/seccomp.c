@@ -114,7 +114,7 @@ sc_key(const struct ipc_writer *w, uint8_t key[SHA256_LEN])
 	char tag[96];
 	struct sha256 s;
 
-	snprintf(tag, sizeof(tag), "brig-seccomp-cache 2 libseccomp %u.%u.%u native %#x",
+	snprintf(tag, sizeof(tag), "brig-seccomp-cache 3 libseccomp %u.%u.%u native %#x",
 		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
 	sha256_init(&s);
 	sha256_update(&s, tag, strlen(tag) + 1);

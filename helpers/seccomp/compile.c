@@ -12,11 +12,13 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "helpers/seccomp/seccomp.h"
+#include "lib/cleanup.h"
 
 struct scc_ctx {
 	scmp_filter_ctx f;
@@ -143,28 +145,69 @@ scc_add_rule(scmp_filter_ctx f, const struct sc_rule *r, uint32_t i, uint32_t de
 	return 0;
 }
 
+/* libseccomp's program, read back from the memfd it was exported to. */
 static int
-scc_export(scmp_filter_ctx f, struct brig_err *err)
+scc_export_mem(scmp_filter_ctx f, struct sock_filter **prog, uint32_t *n, struct brig_err *err)
 {
-	int fd = memfd_create("brig-seccomp-bpf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	cleanup_close int fd = memfd_create("brig-seccomp-export", MFD_CLOEXEC);
+	off_t size;
 	int rc;
 
 	if (fd < 0)
 		return brig_err_set(err, errno, "memfd_create");
 	rc = seccomp_export_bpf(f, fd);
-	if (rc < 0) {
-		brig_err_set(err, -rc, "export the BPF program");
-		close(fd);
-		return -1;
+	if (rc < 0)
+		return brig_err_set(err, -rc, "export the BPF program");
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t) sizeof(**prog) != 0 ||
+	    size > (off_t) (BPF_MAXINSNS * sizeof(**prog)))
+		return brig_err_set(err, EINVAL, "libseccomp exported %lld bytes", (long long) size);
+	*prog = malloc((size_t) size);
+	if (*prog == NULL)
+		return brig_err_set(err, ENOMEM, "export the BPF program");
+	if (lseek(fd, 0, SEEK_SET) < 0 || read(fd, *prog, (size_t) size) != size) {
+		free(*prog);
+		*prog = NULL;
+		return brig_err_set(err, errno ? errno : EIO, "read the exported program back");
 	}
-	/* Sealed: the front reads exactly what libseccomp wrote. */
+	*n = (uint32_t) (size / (off_t) sizeof(**prog));
+	return 0;
+}
+
+/* PROG in a new sealed memfd: the front reads exactly what was written. */
+static int
+scc_sealed(const struct sock_filter *prog, uint32_t n, struct brig_err *err)
+{
+	cleanup_close int fd = memfd_create("brig-seccomp-bpf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t len = n * sizeof(*prog);
+	int ret;
+
+	if (fd < 0)
+		return brig_err_set(err, errno, "memfd_create");
+	if (write(fd, prog, len) != (ssize_t) len)
+		return brig_err_set(err, errno ? errno : EIO, "write the program");
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
-		brig_err_set(err, errno, "seal the program memfd");
-		close(fd);
+	    lseek(fd, 0, SEEK_SET) < 0)
+		return brig_err_set(err, errno, "seal the program memfd");
+	ret = fd;
+	fd = -1;
+	return ret;
+}
+
+/* The program to send: libseccomp's, shrunk when scc_shrink can. */
+static int
+scc_export(scmp_filter_ctx f, struct brig_err *err)
+{
+	cleanup_free struct sock_filter *prog = NULL;
+	cleanup_free struct sock_filter *small = NULL;
+	uint32_t n = 0, len = 0;
+
+	if (scc_export_mem(f, &prog, &n, err) < 0)
 		return -1;
-	}
-	return fd;
+	small = malloc(BPF_MAXINSNS * sizeof(*small));
+	if (small != NULL && scc_shrink(prog, n, small, &len) == 0 && len < n)
+		return scc_sealed(small, len, err);
+	return scc_sealed(prog, n, err);
 }
 
 int

@@ -2,6 +2,9 @@
 #ifndef BRIG_HELPERS_SECCOMP_H
 #define BRIG_HELPERS_SECCOMP_H
 
+#include <linux/filter.h>
+#include <stdint.h>
+
 #include "ipc/seccompmsg.h"
 #include "lib/err.h"
 
@@ -15,5 +18,11 @@ int scc_confine(struct brig_err *err);
  * memfd; returns the fd or -1 with ERR set.  Unknown syscall names are
  * skipped. */
 int scc_compile(const struct sc_profile *p, struct brig_err *err);
+
+/* A program that decides every syscall as the N instructions of IN do,
+ * by ranges of syscall numbers (shrink.c says how).  0: OUT (room for
+ * BPF_MAXINSNS) holds *OUT_LEN checked instructions, often fewer than N
+ * but not always; 1: keep IN, which this does not understand. */
+int scc_shrink(const struct sock_filter *in, uint32_t n, struct sock_filter *out, uint32_t *out_len);
 
 #endif
