@@ -46,6 +46,11 @@ enum ipc_type {
 			       * reply fds: [memfd with struct net_made] */
 	IPC_NET_RETURN = 51,  /* netDevices back to the host; fds: [the container's netns] */
 	IPC_NET_RELEASE = 52, /* remove the host end of the veth; no fds */
+	IPC_VM_START = 60, /* ipc/vmmsg.h; fds: [rootfs O_PATH dir, stdout, stderr];
+			    * reply fds: [pidfd of qemu] */
+	IPC_VM_WAIT = 61,  /* u32 timeout ms; reply fds: [memfd with the exit status] */
+	IPC_VM_STOP = 62,  /* empty; kill qemu and reap it */
+	IPC_VM_KILL = 63,  /* u32 signal, forwarded to the guest's process */
 };
 
 struct ipc_hdr {

@@ -1,0 +1,327 @@
+/* main.c - brig-vm: runs a container's process in a qemu micro-VM.
+ *
+ * Started by brig with its socket as fd 3.  Requests (ipc/vmmsg.h):
+ *   IPC_VM_START (3 fds) - build the initramfs, start qemu; reply: a
+ *                          pidfd of qemu.  Once per session.
+ *   IPC_VM_KILL  (0 fds) - forward a signal to the guest's process.
+ *   IPC_VM_WAIT  (0 fds) - the guest's exit status (memfd), once qemu
+ *                          has ended; or an error saying why there is none.
+ *   IPC_VM_STOP  (0 fds) - kill qemu; ends the session.
+ * When the session ends however it ends, qemu is killed and reaped: no
+ * guest outlives its brig-vm (qemu also has PR_SET_PDEATHSIG).
+ *
+ * Privilege: the caller's.  qemu needs /dev/kvm (or nothing, with TCG);
+ * with security_model=passthrough the guest's file ownership changes need
+ * the caller to be root (rootless: files are created as the caller).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers/vm/vm.h"
+#include "ipc/helper.h"
+#include "ipc/wire.h"
+#include "lib/cleanup.h"
+
+#define NAME "brig-vm"
+#define STATUS_MAX 1024
+
+struct vm_state {
+	int started, reaped, have_status;
+	struct vm_qemu qemu;
+	char status[STATUS_MAX]; /* what the guest wrote on its status port */
+	size_t status_len;
+	int wait_status; /* qemu's, from waitpid */
+};
+
+/* ---- START ---- */
+
+/* stdout and stderr: what qemu can open by /dev/fd/N for writing. */
+static int
+check_out_fd(int fd, const char *what, struct brig_err *err)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fstat(fd, &st) < 0)
+		return brig_err_set(err, errno, "%s fd", what);
+	if (!S_ISFIFO(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		return brig_err_set(err, EINVAL, "%s fd: not a pipe, file or character device", what);
+	if ((fl & O_ACCMODE) == O_RDONLY || (fl & O_PATH))
+		return brig_err_set(err, EBADF, "%s fd: not open for writing", what);
+	return 0;
+}
+
+static int
+check_fds(const struct ipc_msg *req, struct brig_err *err)
+{
+	struct stat st;
+
+	if (fstat(req->fds[0], &st) < 0)
+		return brig_err_set(err, errno, "rootfs fd");
+	if (!S_ISDIR(st.st_mode))
+		return brig_err_set(err, ENOTDIR, "rootfs fd: not a directory");
+	if (check_out_fd(req->fds[1], "stdout", err) < 0 || check_out_fd(req->fds[2], "stderr", err) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+open_kernel(const char *path, char *rel, size_t len, struct brig_err *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return brig_err_set(err, errno, "kernel %s", path);
+	if (!S_ISREG(st.st_mode))
+		return brig_err_set(err, EINVAL, "kernel %s: not a regular file", path);
+	if (vm_kernel_release(fd, rel, len, err) < 0)
+		return brig_err_wrap(err, "kernel %s", path);
+	return steal_fd(&fd);
+}
+
+static int
+start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struct brig_err *err)
+{
+	char rel[128];
+	cleanup_close int kernel = -1, initrd = -1;
+	struct vm_fds fds;
+
+	if (check_fds(req, err) < 0)
+		return -1;
+	kernel = open_kernel(q->kernel, rel, sizeof(rel), err);
+	if (kernel < 0)
+		return -1;
+	initrd = vm_initramfs(q, q->cache_dir ? q->cache_dir : VM_DEFAULT_CACHE, rel, err);
+	if (initrd < 0)
+		return -1;
+	fds = (struct vm_fds){.rootfs = req->fds[0], .out = req->fds[1], .err = req->fds[2],
+			      .kernel = kernel, .initrd = initrd};
+	if (vm_qemu_start(q, rel, &fds, &s->qemu, err) < 0) {
+		if (s->qemu.pid > 0)
+			waitpid(s->qemu.pid, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* IPC_VM_START.  Privilege: the caller's.  Every field is checked here
+ * (vmmsg_check) and every fd by its type before qemu sees any of them. */
+static int
+handle_start(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct vm_state *s = state;
+	struct vm_request q = {0};
+	struct ipc_reader r;
+	int ret;
+
+	if (s->started)
+		return brig_err_set(&reply->err, EBUSY, "the VM was started already");
+	ipc_reader_init(&r, req->payload, req->hdr.payload_len);
+	if (vmmsg_decode(&r, &q, &reply->err) < 0)
+		return -1;
+	ret = vmmsg_check(&q, &reply->err);
+	if (ret == 0)
+		ret = start(&q, req, s, &reply->err);
+	vmmsg_free(&q);
+	if (ret < 0)
+		return -1;
+	s->started = 1;
+	reply->fds[0] = fcntl(s->qemu.pidfd, F_DUPFD_CLOEXEC, 3);
+	if (reply->fds[0] < 0)
+		return brig_err_set(&reply->err, errno, "dup pidfd");
+	reply->nfds = 1;
+	return 0;
+}
+
+/* ---- WAIT ---- */
+
+/* Read the status port until qemu closes it (it has ended) or TIMEOUT_MS
+ * passes (0: no limit).  Returns 0, or -1 with ETIMEDOUT. */
+static int
+collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (s->qemu.status_rd >= 0) {
+		struct pollfd p = {.fd = s->qemu.status_rd, .events = POLLIN};
+		long left = -1;
+		char buf[256];
+		ssize_t n;
+
+		if (timeout_ms > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = (long) timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000L +
+						    (now.tv_nsec - t0.tv_nsec) / 1000000L);
+			if (left <= 0)
+				return brig_err_set(err, ETIMEDOUT, "the guest is still running");
+		}
+		if (poll(&p, 1, (int) left) < 0 && errno != EINTR)
+			return brig_err_set(err, errno, "poll");
+		if (p.revents == 0)
+			continue;
+		n = read(s->qemu.status_rd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(s->qemu.status_rd);
+			s->qemu.status_rd = -1;
+			break;
+		}
+		/* More than a status line is no status at all. */
+		if ((size_t) n > sizeof(s->status) - 1 - s->status_len)
+			n = (ssize_t) (sizeof(s->status) - 1 - s->status_len);
+		memcpy(s->status + s->status_len, buf, (size_t) n);
+		s->status_len += (size_t) n;
+	}
+	if (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
+		s->reaped = 1;
+	return 0;
+}
+
+/* "exit N\n" -> N; "error TEXT\n" -> the guest's error; anything else,
+ * or nothing, -> qemu's or the console's last words. */
+static int
+parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
+{
+	char tail[256], *nl;
+	unsigned long v;
+	int used = 0;
+
+	s->status[s->status_len] = '\0';
+	nl = strchr(s->status, '\n');
+	if (nl != NULL && nl[1] == '\0' && sscanf(s->status, "exit %lu%n", &v, &used) == 1 &&
+	    s->status + used == nl && v <= 255 + 128)
+		return *code = (uint32_t) v, 0;
+	if (nl != NULL && strncmp(s->status, "error ", 6) == 0) {
+		*nl = '\0';
+		return brig_err_set(err, EIO, "guest: %s", s->status + 6);
+	}
+	vm_log_tail(s->qemu.qemu_log, tail, sizeof(tail));
+	if (tail[0] == '\0')
+		vm_log_tail(s->qemu.console, tail, sizeof(tail));
+	return brig_err_set(err, EIO, "the guest ended without an exit status (qemu %s %d)%s%s",
+			    WIFSIGNALED(s->wait_status) ? "killed by signal" : "exit status",
+			    WIFSIGNALED(s->wait_status) ? WTERMSIG(s->wait_status)
+							: WEXITSTATUS(s->wait_status),
+			    tail[0] ? ": " : "", tail);
+}
+
+/* IPC_VM_WAIT.  Privilege: the caller's. */
+static int
+handle_wait(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct vm_state *s = state;
+	struct ipc_reader r;
+	uint32_t timeout_ms = 0, code = 0;
+
+	ipc_reader_init(&r, req->payload, req->hdr.payload_len);
+	if (ipc_get_u32(&r, &timeout_ms) < 0 || ipc_reader_end(&r) < 0)
+		return brig_err_set(&reply->err, EBADMSG, "wait: %s", r.why ? r.why : "malformed");
+	if (!s->started)
+		return brig_err_set(&reply->err, EINVAL, "wait: no VM started");
+	if (collect(s, timeout_ms, &reply->err) < 0 || parse_status(s, &code, &reply->err) < 0)
+		return -1;
+	reply->fds[0] = vmmsg_status_memfd(code, &reply->err);
+	if (reply->fds[0] < 0)
+		return -1;
+	reply->nfds = 1;
+	return 0;
+}
+
+/* ---- KILL and STOP ---- */
+
+static int
+signal_allowed(uint32_t sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+	case SIGKILL:
+	case SIGHUP:
+	case SIGQUIT:
+	case SIGUSR1:
+	case SIGUSR2:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* IPC_VM_KILL.  Privilege: the caller's; acts inside the guest only. */
+static int
+handle_kill(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct vm_state *s = state;
+	struct ipc_reader r;
+	uint32_t sig = 0;
+	unsigned char b;
+
+	ipc_reader_init(&r, req->payload, req->hdr.payload_len);
+	if (ipc_get_u32(&r, &sig) < 0 || ipc_reader_end(&r) < 0)
+		return brig_err_set(&reply->err, EBADMSG, "kill: %s", r.why ? r.why : "malformed");
+	if (!signal_allowed(sig))
+		return brig_err_set(&reply->err, EINVAL, "kill: signal %u is not forwarded", sig);
+	if (!s->started || s->qemu.signal_wr < 0)
+		return brig_err_set(&reply->err, ESRCH, "kill: no VM running");
+	b = (unsigned char) sig;
+	/* qemu reads the pipe when the guest reads its port: a full pipe
+	 * means the guest is not listening; do not block on it. */
+	if (write(s->qemu.signal_wr, &b, 1) != 1)
+		return brig_err_set(&reply->err, errno, "kill: signal port");
+	return 0;
+}
+
+static void
+stop_qemu(struct vm_state *s)
+{
+	if (!s->started || s->reaped)
+		return;
+	kill(s->qemu.pid, SIGKILL);
+	if (waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
+		s->reaped = 1;
+}
+
+/* IPC_VM_STOP.  Privilege: the caller's; kills only the qemu it started. */
+static int
+handle_stop(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	if (req->hdr.payload_len != 0)
+		return brig_err_set(&reply->err, EBADMSG, "stop: payload not empty");
+	stop_qemu(state);
+	reply->done = 1;
+	return 0;
+}
+
+static const struct helper_op ops[] = {
+    {IPC_VM_START, 3, handle_start},
+    {IPC_VM_WAIT, 0, handle_wait},
+    {IPC_VM_KILL, 0, handle_kill},
+    {IPC_VM_STOP, 0, handle_stop},
+};
+
+int
+main(void)
+{
+	static struct vm_state s;
+	int ret;
+
+	helper_harden(NAME);
+	/* A setuid install: host privilege is never used for a user. */
+	if (getuid() != 0 && helper_drop_to_caller() < 0) {
+		perror(NAME ": drop privilege");
+		return 2;
+	}
+	ret = helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), &s);
+	stop_qemu(&s);
+	return ret;
+}

@@ -1,0 +1,47 @@
+/* vm.h - brig-vm's parts: the initramfs (initramfs.c) and qemu (qemu.c). */
+#ifndef BRIG_HELPERS_VM_H
+#define BRIG_HELPERS_VM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ipc/vmmsg.h"
+#include "lib/err.h"
+
+#define VM_DEFAULT_CACHE "/var/tmp/brig-vm"
+
+/* The kernel release a bzImage names in its setup header ("6.1.0-56-amd64"),
+ * into REL.  KFD is the open kernel. */
+int vm_kernel_release(int kfd, char *rel, size_t len, struct brig_err *err);
+
+/* The per-VM initramfs: the cached base image for kernel release REL (built
+ * into CACHE_DIR when missing: brig-vminit as /init and the modules of
+ * /lib/modules/REL the guest needs) with the spec cpio of Q appended, in a
+ * memfd.  Returns the memfd. */
+int vm_initramfs(const struct vm_request *q, const char *cache_dir, const char *rel,
+		 struct brig_err *err);
+
+/* A running qemu and the brig-vm ends of its channels. */
+struct vm_qemu {
+	pid_t pid;
+	int pidfd;
+	int status_rd;  /* the guest's status port, read end */
+	int signal_wr;  /* the guest's signal port, write end */
+	int console;    /* memfd: the guest's console (ttyS0) */
+	int qemu_log;   /* memfd: qemu's own stdout and stderr */
+};
+
+/* The fds START received, already checked. */
+struct vm_fds {
+	int rootfs, out, err, kernel, initrd;
+};
+
+/* Start qemu for Q, booting kernel release REL.  Returns 0 with VM filled, or -1 with ERR set and
+ * nothing left running. */
+int vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *fds,
+		  struct vm_qemu *vm, struct brig_err *err);
+
+/* The last line of a memfd log, for an error message ("" if none). */
+void vm_log_tail(int fd, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,75 @@
+/* vmmsg.h - the requests brig sends to brig-vm, and their replies.
+ *
+ *   IPC_VM_START  3 fds [rootfs O_PATH dir, stdout, stderr]  struct vm_request
+ *                 reply fds [pidfd of qemu]
+ *   IPC_VM_WAIT   0 fds  u32 timeout in ms (0: no limit)
+ *                 reply fds [sealed memfd: u32 exit status, as a shell
+ *                 reports it: the code, or 128 + the signal]
+ *   IPC_VM_KILL   0 fds  u32 signal (SIGTERM, SIGINT, SIGKILL, SIGHUP,
+ *                 SIGQUIT, SIGUSR1, SIGUSR2), sent to the guest's process
+ *   IPC_VM_STOP   0 fds  empty: kill qemu, reap it
+ *
+ * The helper checks every field again (vmmsg_check): it builds a qemu
+ * command line and a guest init's spec from them.
+ */
+#ifndef BRIG_IPC_VMMSG_H
+#define BRIG_IPC_VMMSG_H
+
+#include <stdint.h>
+
+#include "ipc/codec.h"
+#include "lib/err.h"
+
+enum vm_accel {
+	VM_ACCEL_AUTO = 0, /* KVM when /dev/kvm opens and the CPU has vmx/svm */
+	VM_ACCEL_KVM = 1,
+	VM_ACCEL_TCG = 2,
+};
+
+struct vm_rlimit {
+	uint32_t type; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+struct vm_request {
+	char *kernel;    /* absolute path of the guest kernel (bzImage) */
+	char *cache_dir; /* absolute; NULL: /var/tmp/brig-vm */
+	uint32_t accel;  /* enum vm_accel */
+	uint32_t mem_mib, cpus;
+	char *hostname; /* NULL: leave the guest's */
+	char *cwd;      /* absolute, inside the rootfs */
+	uint32_t uid, gid;
+	uint32_t umask; /* <= 0777 */
+	uint32_t n_groups;
+	uint32_t *groups;
+	uint32_t n_args;
+	char **args; /* at least one */
+	uint32_t n_env;
+	char **env; /* NAME=value */
+	uint32_t n_rlimits;
+	struct vm_rlimit *rlimits;
+};
+
+#define VMMSG_MAX_ARGS 256u
+#define VMMSG_MAX_ENV 256u
+#define VMMSG_MAX_GROUPS 64u
+#define VMMSG_MAX_RLIMITS 16u
+#define VMMSG_MEM_MIN 64u
+#define VMMSG_MEM_MAX (64u * 1024u)
+#define VMMSG_CPUS_MAX 64u
+/* The spec travels in the guest's initramfs; keep it small. */
+#define VMMSG_MAX_SPEC (32u * 1024u)
+
+void vmmsg_encode(struct ipc_writer *w, const struct vm_request *q);
+/* Decode into Q (zeroed by the caller); on failure Q is freed. */
+int vmmsg_decode(struct ipc_reader *r, struct vm_request *q, struct brig_err *err);
+/* The helper's check of every field. */
+int vmmsg_check(const struct vm_request *q, struct brig_err *err);
+void vmmsg_free(struct vm_request *q);
+
+/* A sealed memfd holding STATUS (the WAIT reply), and its reading by the
+ * client: a regular file of exactly 4 bytes. */
+int vmmsg_status_memfd(uint32_t status, struct brig_err *err);
+int vmmsg_read_status(int fd, uint32_t *status, struct brig_err *err);
+
+#endif
