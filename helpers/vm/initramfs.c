@@ -247,9 +247,8 @@ base_write(int fd, const char *vminit, const char *rel, struct brig_err *err)
 
 /* ---- the cache ---- */
 
-/* The cache directory: ours, written by nobody else (we boot what is in it). */
-static int
-cache_open(const char *dir, struct brig_err *err)
+int
+vm_cache_open(const char *dir, struct brig_err *err)
 {
 	cleanup_close int fd = -1;
 	struct stat st;
@@ -318,28 +317,25 @@ vminit_path(char *path, size_t len, struct brig_err *err)
  * is a nameless file linked in when complete: a concurrent brig-vm sees
  * the whole image or none. */
 static int
-base_open(const char *cache_dir, const char *rel, struct brig_err *err)
+base_open(int dfd, const char *rel, struct brig_err *err)
 {
 	char vminit[PATH_MAX], name[PATH_MAX], tmp[64];
-	cleanup_close int dfd = -1, fd = -1;
+	cleanup_close int fd = -1;
 
 	if (vminit_path(vminit, sizeof(vminit), err) < 0)
 		return -1;
 	base_name(vminit, rel, name, sizeof(name));
-	dfd = cache_open(cache_dir, err);
-	if (dfd < 0)
-		return -1;
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 || errno != ENOENT)
-		return fd >= 0 ? steal_fd(&fd) : brig_err_set(err, errno, "%s/%s", cache_dir, name);
+		return fd >= 0 ? steal_fd(&fd) : brig_err_set(err, errno, "cache: %s", name);
 	fd = openat(dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return brig_err_set(err, errno, "cache dir %s: tmpfile", cache_dir);
+		return brig_err_set(err, errno, "cache: tmpfile");
 	if (base_write(fd, vminit, rel, err) < 0)
 		return brig_err_wrap(err, "initramfs for %s", rel);
 	snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, tmp, dfd, name, AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST)
-		return brig_err_set(err, errno, "%s/%s", cache_dir, name);
+		return brig_err_set(err, errno, "cache: %s", name);
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return brig_err_set(err, errno, "lseek");
 	return steal_fd(&fd);
@@ -404,8 +400,7 @@ spec_build(const struct vm_request *q, char *buf, size_t cap, size_t *len, struc
 }
 
 int
-vm_initramfs(const struct vm_request *q, const char *cache_dir, const char *rel,
-	     struct brig_err *err)
+vm_initramfs(const struct vm_request *q, int cache_dfd, const char *rel, struct brig_err *err)
 {
 	cleanup_close int base = -1, mfd = -1;
 	cleanup_free char *spec = malloc(VMMSG_MAX_SPEC);
@@ -418,7 +413,7 @@ vm_initramfs(const struct vm_request *q, const char *cache_dir, const char *rel,
 		return brig_err_set(err, ENOMEM, "process spec");
 	if (spec_build(q, spec, VMMSG_MAX_SPEC, &len, err) < 0)
 		return -1;
-	base = base_open(cache_dir, rel, err);
+	base = base_open(cache_dfd, rel, err);
 	if (base < 0 || fstat(base, &st) < 0)
 		return base < 0 ? -1 : brig_err_set(err, errno, "initramfs base");
 	mfd = memfd_create("brig-vm-initrd", MFD_CLOEXEC);

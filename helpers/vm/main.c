@@ -91,8 +91,9 @@ open_kernel(const char *path, char *rel, size_t len, struct brig_err *err)
 static int
 start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struct brig_err *err)
 {
+	const char *cache_dir = q->cache_dir ? q->cache_dir : VM_DEFAULT_CACHE;
 	char rel[128];
-	cleanup_close int kernel = -1, initrd = -1;
+	cleanup_close int kernel = -1, vmlinux = -1, initrd = -1, cache = -1;
 	struct vm_fds fds;
 
 	if (check_fds(req, err) < 0)
@@ -100,11 +101,17 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	kernel = open_kernel(q->kernel, rel, sizeof(rel), err);
 	if (kernel < 0)
 		return -1;
-	initrd = vm_initramfs(q, q->cache_dir ? q->cache_dir : VM_DEFAULT_CACHE, rel, err);
-	if (initrd < 0)
+	cache = vm_cache_open(cache_dir, err);
+	if (cache < 0)
 		return -1;
+	vmlinux = vm_kernel_vmlinux(kernel, cache, err);
+	if (vmlinux == -1)
+		return brig_err_wrap(err, "kernel %s", q->kernel);
+	initrd = vm_initramfs(q, cache, rel, err);
+	if (initrd < 0)
+		return brig_err_wrap(err, "cache %s", cache_dir);
 	fds = (struct vm_fds){.rootfs = req->fds[0], .out = req->fds[1], .err = req->fds[2],
-			      .kernel = kernel, .initrd = initrd};
+			      .kernel = vmlinux >= 0 ? vmlinux : kernel, .initrd = initrd};
 	if (vm_qemu_start(q, rel, &fds, &s->qemu, err) < 0) {
 		if (s->qemu.pid > 0)
 			waitpid(s->qemu.pid, NULL, 0);
@@ -162,8 +169,11 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			left = (long) timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000L +
 						    (now.tv_nsec - t0.tv_nsec) / 1000000L);
-			if (left <= 0)
-				return brig_err_set(err, ETIMEDOUT, "the guest is still running");
+			if (left <= 0) {
+				brig_err_set(err, 0, "the guest still runs after %u ms", timeout_ms);
+				err->errnum = ETIMEDOUT;
+				return -1;
+			}
 		}
 		if (poll(&p, 1, (int) left) < 0 && errno != EINTR)
 			return brig_err_set(err, errno, "poll");
@@ -204,7 +214,10 @@ parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
 		return *code = (uint32_t) v, 0;
 	if (nl != NULL && strncmp(s->status, "error ", 6) == 0) {
 		*nl = '\0';
-		return brig_err_set(err, EIO, "guest: %s", s->status + 6);
+		/* The guest's text says why; no errno text after it. */
+		brig_err_set(err, 0, "guest: %s", s->status + 6);
+		err->errnum = EIO;
+		return -1;
 	}
 	vm_log_tail(s->qemu.qemu_log, tail, sizeof(tail));
 	if (tail[0] == '\0')

@@ -168,26 +168,70 @@ arg(struct argv *a, const char *fmt, ...)
 	a->v[++a->n] = NULL;
 }
 
-/* A named virtio serial port on fd FD: qemu writes what the guest writes
- * there, or (INPUT) reads what the guest reads from it. */
-static void
-port(struct argv *a, const char *name, int fd, int input)
+enum port_kind {
+	PORT_IN,     /* qemu reads what the guest reads */
+	PORT_REOPEN, /* qemu opens /dev/fd/N anew, appending */
+	PORT_SHARED, /* qemu uses a dup of fd N (-add-fd): the caller's offset */
+};
+
+/* How qemu should take the caller's output fd FD.  A regular file must be
+ * written where the caller's own writes before and after the VM's go: a
+ * dup of its fd, through an fd set, opened with append=on (qemu truncates
+ * a dup it opens without it, and sets O_APPEND on it with it: the caller's
+ * file description keeps O_APPEND, which changes nothing for sequential
+ * writes).  The fd set only hands out fds of the same access mode
+ * (O_WRONLY for a file chardev); anything else (pipes, ttys, read-write
+ * fds) is reopened through /dev/fd/N, appending. */
+static int
+port_kind(int fd)
 {
-	/* (qemu 7.2's file chardev takes no input-path on the command
-	 * line; a pipe chardev on a path with no .in/.out opens the path
-	 * itself, read-write.) */
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fl >= 0 && (fl & O_ACCMODE) == O_WRONLY)
+		return PORT_SHARED;
+	return PORT_REOPEN;
+}
+
+/* A named virtio serial port on qemu's fd FD. */
+static void
+port(struct argv *a, const char *name, int fd, int kind)
+{
 	arg(a, "-chardev");
-	if (input)
+	switch (kind) {
+	case PORT_IN:
+		/* (qemu 7.2's file chardev takes no input-path on the
+		 * command line; a pipe chardev on a path with no .in/.out
+		 * opens the path itself, read-write.) */
 		arg(a, "pipe,id=%s,path=/dev/fd/%d", name, fd);
-	else
+		break;
+	case PORT_SHARED:
+		arg(a, "file,id=%s,path=/dev/fdset/%d,append=on", name, fd);
+		break;
+	default:
 		arg(a, "file,id=%s,path=/dev/fd/%d,append=on", name, fd);
+		break;
+	}
 	arg(a, "-device");
 	arg(a, "virtserialport,chardev=%s,name=%s", name, name);
 }
 
+/* The fd set of a shared port: numbered as the fd itself. */
 static void
-build_argv(const struct vm_request *q, const char *rel, int accel, struct argv *a)
+port_fdset(struct argv *a, int fd, int kind)
 {
+	if (kind != PORT_SHARED)
+		return;
+	arg(a, "-add-fd");
+	arg(a, "fd=%d,set=%d", fd, fd);
+}
+
+static void
+build_argv(const struct vm_request *q, const char *rel, int accel, const struct vm_fds *fds,
+	   struct argv *a)
+{
+	int out = port_kind(fds->out), err = port_kind(fds->err);
+
 	unsigned long khz = tsc_khz();
 
 	arg(a, QEMU);
@@ -227,10 +271,12 @@ build_argv(const struct vm_request *q, const char *rel, int accel, struct argv *
 	arg(a, "virtio-9p-device,fsdev=rootfs,mount_tag=%s", SPEC_ROOT_TAG);
 	arg(a, "-device");
 	arg(a, "virtio-serial-device,max_ports=8");
-	port(a, PORT_STDOUT, QFD_OUT, 0);
-	port(a, PORT_STDERR, QFD_ERR, 0);
-	port(a, PORT_STATUS, QFD_STATUS, 0);
-	port(a, PORT_SIGNAL, QFD_SIGNAL, 1);
+	port_fdset(a, QFD_OUT, out);
+	port_fdset(a, QFD_ERR, err);
+	port(a, PORT_STDOUT, QFD_OUT, out);
+	port(a, PORT_STDERR, QFD_ERR, err);
+	port(a, PORT_STATUS, QFD_STATUS, PORT_REOPEN);
+	port(a, PORT_SIGNAL, QFD_SIGNAL, PORT_IN);
 }
 
 /* ---- the process ---- */
@@ -288,7 +334,7 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 	accel = pick_accel(q->accel, err);
 	if (a == NULL || accel < 0)
 		return a == NULL ? brig_err_set(err, ENOMEM, "qemu argv") : -1;
-	build_argv(q, rel, accel, a);
+	build_argv(q, rel, accel, fds, a);
 	if (a->over)
 		return brig_err_set(err, E2BIG, "qemu command line too long");
 	vm->console = memfd_create("brig-vm-console", MFD_CLOEXEC);

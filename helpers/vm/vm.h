@@ -14,11 +14,20 @@
  * into REL.  KFD is the open kernel. */
 int vm_kernel_release(int kfd, char *rel, size_t len, struct brig_err *err);
 
+/* The cache directory DIR, made if missing: ours alone, as we boot what is
+ * in it (owner us, no group or other write).  Returns an O_PATH fd. */
+int vm_cache_open(const char *dir, struct brig_err *err);
+
+/* The ELF vmlinux of the bzImage KFD, decompressed once into the cache:
+ * an fd of it, -2 when the payload is not xz (boot the bzImage), or -1
+ * with ERR set. */
+int vm_kernel_vmlinux(int kfd, int cache_dfd, struct brig_err *err);
+
 /* The per-VM initramfs: the cached base image for kernel release REL (built
- * into CACHE_DIR when missing: brig-vminit as /init and the modules of
+ * into the cache when missing: brig-vminit as /init and the modules of
  * /lib/modules/REL the guest needs) with the spec cpio of Q appended, in a
  * memfd.  Returns the memfd. */
-int vm_initramfs(const struct vm_request *q, const char *cache_dir, const char *rel,
+int vm_initramfs(const struct vm_request *q, int cache_dfd, const char *rel,
 		 struct brig_err *err);
 
 /* A running qemu and the brig-vm ends of its channels. */
