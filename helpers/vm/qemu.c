@@ -291,7 +291,9 @@ child_exec(char *const *argv, const int *src, int log)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(log, 1) < 0 || dup2(log, 2) < 0)
+	/* Nothing of the caller's terminal: qemu reads no stdin. */
+	close(0);
+	if (open("/dev/null", O_RDONLY) != 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
 		_exit(127);
 	/* The sources were moved above QFD_END first: no dup2 here
 	 * overwrites a source a later one needs. */
