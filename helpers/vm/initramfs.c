@@ -26,7 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/sha256.h"
 
-#define BASE_FORMAT "brig-vm-base-2"
+#define BASE_FORMAT "brig-vm-base-3"
 #define MODULE_MAX (16u * 1024u * 1024u)
 #define MODDEP_MAX (8u * 1024u * 1024u)
 #define MAX_MODULES 32
@@ -181,6 +181,31 @@ module_order(const char *dep, char **list, int *n, struct brig_err *err)
 	return 0;
 }
 
+/* A module without its appended signature.  The guest kernel checks a
+ * signature (RSA, SHA-512) for each module it loads: under TCG that was
+ * half a second of every boot.  The files come from the host's
+ * /lib/modules, which we trust as much as the kernel itself; the guest
+ * (MODULE_SIG_FORCE off, no lockdown) takes them unsigned and notes a
+ * taint.  The layout: ... signature, struct module_signature (12 bytes,
+ * the signature's length big-endian in its last 4), the marker. */
+static void
+strip_signature(const char *ko, size_t *len)
+{
+	static const char marker[] = "~Module signature appended~\n";
+	const size_t mlen = sizeof(marker) - 1, info = 12;
+	const unsigned char *p;
+	size_t n = *len, sig;
+
+	if (n < mlen + info || memcmp(ko + n - mlen, marker, mlen) != 0)
+		return;
+	n -= mlen;
+	p = (const unsigned char *) ko + n - 4;
+	sig = (size_t) p[0] << 24 | (size_t) p[1] << 16 | (size_t) p[2] << 8 | p[3];
+	if (sig > n - info)
+		return;
+	*len = n - info - sig;
+}
+
 static int
 base_modules(struct cpio *c, const char *rel, struct brig_err *err)
 {
@@ -213,6 +238,7 @@ base_modules(struct cpio *c, const char *rel, struct brig_err *err)
 			break;
 		}
 		snprintf(name, sizeof(name), "brig/m/%.64s", base);
+		strip_signature(ko, &len);
 		cpio_entry(c, name, S_IFREG | 0644, 0, ko, len);
 		nlen += (size_t) sprintf(names + nlen, "/%s\n", name);
 	}

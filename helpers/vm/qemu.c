@@ -32,8 +32,12 @@
 /* quiet: the console is a serial port, slow under TCG.  panic=-1 and
  * reboot=t: a dead guest resets at once, and -no-reboot ends qemu.
  * tsc=reliable: with two TCG vCPUs the kernel would think the TSCs
- * unsynchronized and fall back to a drifting jiffies clock. */
-#define KERNEL_CMDLINE "console=ttyS0 quiet loglevel=1 panic=-1 reboot=t rdinit=/init tsc=reliable"
+ * unsynchronized and fall back to a drifting jiffies clock.
+ * cryptomgr.notests: the crypto self-tests are most of a TCG boot
+ * (Debian 6.1: /init at 1.2 s instead of 2.1 s). */
+#define KERNEL_CMDLINE                                                                          \
+	"console=ttyS0 quiet loglevel=1 panic=-1 reboot=t rdinit=/init tsc=reliable "           \
+	"cryptomgr.notests"
 
 /* Where each fd lands in qemu: fixed numbers above stdio. */
 enum { QFD_KERNEL = 3, QFD_INITRD, QFD_ROOTFS, QFD_OUT, QFD_ERR, QFD_STATUS, QFD_SIGNAL,
