@@ -172,7 +172,8 @@ check_env(uint32_t n, char *const *env, struct brig_err *err)
 		const char *eq = strchr(env[i], '=');
 
 		if (eq == NULL || eq == env[i])
-			return brig_err_set(err, EINVAL, "env[%u] \"%s\": not NAME=value", i, env[i]);
+			return brig_err_set(err, EINVAL, "env[%u] \"%s\": not NAME=value", i,
+			                    env[i]);
 	}
 	return 0;
 }
@@ -184,13 +185,14 @@ check_rlimits(const struct vm_request *q, struct brig_err *err)
 		const struct vm_rlimit *l = &q->rlimits[i];
 
 		if (l->type >= RLIMIT_NLIMITS)
-			return brig_err_set(err, EINVAL, "rlimits[%u]: unknown type %u", i, l->type);
+			return brig_err_set(err, EINVAL, "rlimits[%u]: unknown type %u", i,
+			                    l->type);
 		if (l->soft > l->hard)
 			return brig_err_set(err, EINVAL, "rlimits[%u]: soft above hard", i);
 		for (uint32_t j = 0; j < i; j++)
 			if (q->rlimits[j].type == l->type)
 				return brig_err_set(err, EINVAL, "rlimits[%u]: type %u twice", i,
-						    l->type);
+				                    l->type);
 	}
 	return 0;
 }
@@ -202,10 +204,10 @@ check_ranges(const struct vm_request *q, struct brig_err *err)
 		return brig_err_set(err, EINVAL, "accel: unknown value %u", q->accel);
 	if (q->mem_mib < VMMSG_MEM_MIN || q->mem_mib > VMMSG_MEM_MAX)
 		return brig_err_set(err, EINVAL, "memory: %u MiB is outside %u..%u", q->mem_mib,
-				    VMMSG_MEM_MIN, VMMSG_MEM_MAX);
+		                    VMMSG_MEM_MIN, VMMSG_MEM_MAX);
 	if (q->cpus < 1 || q->cpus > VMMSG_CPUS_MAX)
 		return brig_err_set(err, EINVAL, "cpus: %u is outside 1..%u", q->cpus,
-				    VMMSG_CPUS_MAX);
+		                    VMMSG_CPUS_MAX);
 	if (q->umask > 0777)
 		return brig_err_set(err, EINVAL, "umask: %#o is not a mode", q->umask);
 	/* (uid_t) -1 means "unchanged" to setresuid: never a target. */

@@ -32,8 +32,7 @@
 #define MAX_MODULES 32
 
 /* What the guest loads, each after its dependencies. */
-static const char *const wanted_modules[] = {"virtio_mmio", "virtio_console", "9pnet_virtio",
-					     "9p"};
+static const char *const wanted_modules[] = {"virtio_mmio", "virtio_console", "9pnet_virtio", "9p"};
 
 /* ---- newc writer ---- */
 
@@ -74,16 +73,15 @@ cpio_pad(struct cpio *c, size_t n)
 
 /* One entry: NAME (no leading '/'), MODE with its type bits, DATA. */
 static void
-cpio_entry(struct cpio *c, const char *name, mode_t mode, dev_t rdev, const void *data,
-	   size_t size)
+cpio_entry(struct cpio *c, const char *name, mode_t mode, dev_t rdev, const void *data, size_t size)
 {
 	char hdr[160];
 	size_t namesize = strlen(name) + 1;
 
 	/* (Sizes are below MODULE_MAX and VMMSG_MAX_SPEC: 8 hex digits.) */
 	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 ++c->ino, (unsigned) mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned) size, 0u,
-		 0u, major(rdev), minor(rdev), (unsigned) namesize, 0u);
+	         ++c->ino, (unsigned) mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, (unsigned) size,
+	         0u, 0u, major(rdev), minor(rdev), (unsigned) namesize, 0u);
 	cpio_write(c, hdr, 110);
 	cpio_write(c, name, namesize);
 	cpio_pad(c, 110 + namesize);
@@ -110,7 +108,7 @@ slurp(int dirfd, const char *path, size_t max, size_t *len, struct brig_err *err
 		return brig_err_set(err, errno, "%s", path), NULL;
 	if (!S_ISREG(st.st_mode) || (size_t) st.st_size >= max)
 		return brig_err_set(err, EINVAL, "%s: not a regular file below %zu bytes", path,
-				    max),
+		                    max),
 		       NULL;
 	buf = malloc((size_t) st.st_size + 1);
 	if (buf == NULL)
@@ -132,8 +130,7 @@ moddep_line(const char *dep, const char *name)
 		const char *eol = strchrnul(l, '\n'), *colon = memchr(l, ':', (size_t) (eol - l));
 
 		if (colon != NULL && colon - l >= (long) nlen + 4 &&
-		    memcmp(colon - 3, ".ko", 3) == 0 &&
-		    memcmp(colon - 3 - nlen, name, nlen) == 0 &&
+		    memcmp(colon - 3, ".ko", 3) == 0 && memcmp(colon - 3 - nlen, name, nlen) == 0 &&
 		    (colon - 3 - nlen == l || colon[-4 - (long) nlen] == '/'))
 			return strndup(l, (size_t) (eol - l));
 		l = *eol ? eol + 1 : eol;
@@ -169,8 +166,8 @@ module_order(const char *dep, char **list, int *n, struct brig_err *err)
 		if (line == NULL)
 			continue;
 		*strchr(line, ':') = '\0';
-		for (tok = strtok_r(line + strlen(line) + 1, " ", &save); tok != NULL && nd < MAX_MODULES;
-		     tok = strtok_r(NULL, " ", &save))
+		for (tok = strtok_r(line + strlen(line) + 1, " ", &save);
+		     tok != NULL && nd < MAX_MODULES; tok = strtok_r(NULL, " ", &save))
 			deps[nd++] = tok;
 		while (nd > 0)
 			if (add_unique(list, n, deps[--nd], err) < 0)
@@ -234,7 +231,8 @@ base_modules(struct cpio *c, const char *rel, struct brig_err *err)
 		const char *base = strrchr(list[i], '/') ? strrchr(list[i], '/') + 1 : list[i];
 
 		if (ko == NULL || names == NULL) {
-			ret = ko == NULL ? brig_err_wrap(err, "%s", mdir) : brig_err_set(err, ENOMEM, "modules");
+			ret = ko == NULL ? brig_err_wrap(err, "%s", mdir)
+			                 : brig_err_set(err, ENOMEM, "modules");
 			break;
 		}
 		snprintf(name, sizeof(name), "brig/m/%.64s", base);
@@ -383,7 +381,7 @@ spec_put(char *buf, size_t *off, size_t cap, int *over, const char *key, const c
 
 static void
 spec_putn(char *buf, size_t *off, size_t cap, int *over, const char *key, int octal,
-	  unsigned long long v)
+          unsigned long long v)
 {
 	char num[32];
 
@@ -415,8 +413,8 @@ spec_build(const struct vm_request *q, char *buf, size_t cap, size_t *len, struc
 		char v[80];
 
 		snprintf(v, sizeof(v), "%u,%llu,%llu", q->rlimits[i].type,
-			 (unsigned long long) q->rlimits[i].soft,
-			 (unsigned long long) q->rlimits[i].hard);
+		         (unsigned long long) q->rlimits[i].soft,
+		         (unsigned long long) q->rlimits[i].hard);
 		spec_put(buf, &off, cap, &over, "rlimit", v);
 	}
 	if (over)

@@ -53,7 +53,8 @@ check_out_fd(int fd, const char *what, struct brig_err *err)
 	if (fl < 0 || fstat(fd, &st) < 0)
 		return brig_err_set(err, errno, "%s fd", what);
 	if (!S_ISFIFO(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-		return brig_err_set(err, EINVAL, "%s fd: not a pipe, file or character device", what);
+		return brig_err_set(err, EINVAL, "%s fd: not a pipe, file or character device",
+		                    what);
 	if ((fl & O_ACCMODE) == O_RDONLY || (fl & O_PATH))
 		return brig_err_set(err, EBADF, "%s fd: not open for writing", what);
 	return 0;
@@ -68,7 +69,8 @@ check_fds(const struct ipc_msg *req, struct brig_err *err)
 		return brig_err_set(err, errno, "rootfs fd");
 	if (!S_ISDIR(st.st_mode))
 		return brig_err_set(err, ENOTDIR, "rootfs fd: not a directory");
-	if (check_out_fd(req->fds[1], "stdout", err) < 0 || check_out_fd(req->fds[2], "stderr", err) < 0)
+	if (check_out_fd(req->fds[1], "stdout", err) < 0 ||
+	    check_out_fd(req->fds[2], "stderr", err) < 0)
 		return -1;
 	return 0;
 }
@@ -110,8 +112,11 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	initrd = vm_initramfs(q, cache, rel, err);
 	if (initrd < 0)
 		return brig_err_wrap(err, "cache %s", cache_dir);
-	fds = (struct vm_fds){.rootfs = req->fds[0], .out = req->fds[1], .err = req->fds[2],
-			      .kernel = vmlinux >= 0 ? vmlinux : kernel, .initrd = initrd};
+	fds = (struct vm_fds){.rootfs = req->fds[0],
+	                      .out = req->fds[1],
+	                      .err = req->fds[2],
+	                      .kernel = vmlinux >= 0 ? vmlinux : kernel,
+	                      .initrd = initrd};
 	if (vm_qemu_start(q, rel, &fds, &s->qemu, err) < 0) {
 		if (s->qemu.pid > 0)
 			waitpid(s->qemu.pid, NULL, 0);
@@ -168,9 +173,10 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 		if (timeout_ms > 0) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			left = (long) timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000L +
-						    (now.tv_nsec - t0.tv_nsec) / 1000000L);
+			                            (now.tv_nsec - t0.tv_nsec) / 1000000L);
 			if (left <= 0) {
-				brig_err_set(err, 0, "the guest still runs after %u ms", timeout_ms);
+				brig_err_set(err, 0, "the guest still runs after %u ms",
+				             timeout_ms);
 				err->errnum = ETIMEDOUT;
 				return -1;
 			}
@@ -223,10 +229,10 @@ parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
 	if (tail[0] == '\0')
 		vm_log_tail(s->qemu.console, tail, sizeof(tail));
 	return brig_err_set(err, EIO, "the guest ended without an exit status (qemu %s %d)%s%s",
-			    WIFSIGNALED(s->wait_status) ? "killed by signal" : "exit status",
-			    WIFSIGNALED(s->wait_status) ? WTERMSIG(s->wait_status)
-							: WEXITSTATUS(s->wait_status),
-			    tail[0] ? ": " : "", tail);
+	                    WIFSIGNALED(s->wait_status) ? "killed by signal" : "exit status",
+	                    WIFSIGNALED(s->wait_status) ? WTERMSIG(s->wait_status)
+	                                                : WEXITSTATUS(s->wait_status),
+	                    tail[0] ? ": " : "", tail);
 }
 
 /* IPC_VM_WAIT.  Privilege: the caller's. */

@@ -2,10 +2,12 @@
  *
  * -M microvm: no PCI, no firmware; with acpi=off (when the kernel can take
  * them so) the virtio-mmio devices are named on the kernel command line by
- * qemu, at its end: so the process spec goes in the initramfs.  Every file qemu opens is one brig-vm
- * opened and checked first, inherited at a fixed number and named
- * /dev/fd/N (the rootfs /proc/self/fd/N): the kernel that was checked is
- * the one booted, and no path of the caller's is reopened by name.
+ * qemu, at its end: so the process spec goes in the initramfs.
+ *
+ * Every file qemu opens is one brig-vm opened and checked first,
+ * inherited at a fixed number and named /dev/fd/N (the rootfs
+ * /proc/self/fd/N): the kernel that was checked is the one booted, and no
+ * path of the caller's is reopened by name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,13 +37,22 @@
  * unsynchronized and fall back to a drifting jiffies clock.
  * cryptomgr.notests: the crypto self-tests are most of a TCG boot
  * (Debian 6.1: /init at 1.2 s instead of 2.1 s). */
-#define KERNEL_CMDLINE                                                                          \
-	"console=ttyS0 quiet loglevel=1 panic=-1 reboot=t rdinit=/init tsc=reliable "           \
+#define KERNEL_CMDLINE                                                                             \
+	"console=ttyS0 quiet loglevel=1 panic=-1 reboot=t rdinit=/init tsc=reliable "              \
 	"cryptomgr.notests"
 
 /* Where each fd lands in qemu: fixed numbers above stdio. */
-enum { QFD_KERNEL = 3, QFD_INITRD, QFD_ROOTFS, QFD_OUT, QFD_ERR, QFD_STATUS, QFD_SIGNAL,
-       QFD_CONSOLE, QFD_END };
+enum {
+	QFD_KERNEL = 3,
+	QFD_INITRD,
+	QFD_ROOTFS,
+	QFD_OUT,
+	QFD_ERR,
+	QFD_STATUS,
+	QFD_SIGNAL,
+	QFD_CONSOLE,
+	QFD_END
+};
 
 int
 vm_kernel_release(int kfd, char *rel, size_t len, struct brig_err *err)
@@ -153,8 +164,7 @@ struct argv {
 	int n, over;
 };
 
-static void __attribute__((format(printf, 2, 3)))
-arg(struct argv *a, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) arg(struct argv *a, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -232,7 +242,7 @@ port_fdset(struct argv *a, int fd, int kind)
 
 static void
 build_argv(const struct vm_request *q, const char *rel, int accel, const struct vm_fds *fds,
-	   struct argv *a)
+           struct argv *a)
 {
 	int out = port_kind(fds->out), err = port_kind(fds->err);
 
@@ -286,8 +296,7 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 /* ---- the process ---- */
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void __attribute__((noreturn))
-child_exec(char *const *argv, const int *src, int log)
+static void __attribute__((noreturn)) child_exec(char *const *argv, const int *src, int log)
 {
 	sigset_t none;
 
@@ -327,7 +336,7 @@ close_all(int *fds, int n)
 
 int
 vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *fds,
-	      struct vm_qemu *vm, struct brig_err *err)
+              struct vm_qemu *vm, struct brig_err *err)
 {
 	int src[QFD_END], status[2] = {-1, -1}, sig[2] = {-1, -1}, accel, log;
 	cleanup_free struct argv *a = calloc(1, sizeof(*a));
@@ -346,13 +355,14 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 	vm->console = memfd_create("brig-vm-console", MFD_CLOEXEC);
 	vm->qemu_log = memfd_create("brig-vm-qemu", MFD_CLOEXEC);
 	log = vm->qemu_log;
-	if (vm->console < 0 || log < 0 || pipe2(status, O_CLOEXEC) < 0 || pipe2(sig, O_CLOEXEC) < 0 ||
-	    fcntl(sig[1], F_SETFL, O_NONBLOCK) < 0)
+	if (vm->console < 0 || log < 0 || pipe2(status, O_CLOEXEC) < 0 ||
+	    pipe2(sig, O_CLOEXEC) < 0 || fcntl(sig[1], F_SETFL, O_NONBLOCK) < 0)
 		goto sys_fail;
 	if (high_dup(fds->kernel, &src[QFD_KERNEL], err) < 0 ||
 	    high_dup(fds->initrd, &src[QFD_INITRD], err) < 0 ||
 	    high_dup(fds->rootfs, &src[QFD_ROOTFS], err) < 0 ||
-	    high_dup(fds->out, &src[QFD_OUT], err) < 0 || high_dup(fds->err, &src[QFD_ERR], err) < 0 ||
+	    high_dup(fds->out, &src[QFD_OUT], err) < 0 ||
+	    high_dup(fds->err, &src[QFD_ERR], err) < 0 ||
 	    high_dup(status[1], &src[QFD_STATUS], err) < 0 ||
 	    high_dup(sig[0], &src[QFD_SIGNAL], err) < 0 ||
 	    high_dup(vm->console, &src[QFD_CONSOLE], err) < 0)

@@ -27,17 +27,16 @@ int vm_kernel_vmlinux(int kfd, int cache_dfd, struct brig_err *err);
  * into the cache when missing: brig-vminit as /init and the modules of
  * /lib/modules/REL the guest needs) with the spec cpio of Q appended, in a
  * memfd.  Returns the memfd. */
-int vm_initramfs(const struct vm_request *q, int cache_dfd, const char *rel,
-		 struct brig_err *err);
+int vm_initramfs(const struct vm_request *q, int cache_dfd, const char *rel, struct brig_err *err);
 
 /* A running qemu and the brig-vm ends of its channels. */
 struct vm_qemu {
 	pid_t pid;
 	int pidfd;
-	int status_rd;  /* the guest's status port, read end */
-	int signal_wr;  /* the guest's signal port, write end */
-	int console;    /* memfd: the guest's console (ttyS0) */
-	int qemu_log;   /* memfd: qemu's own stdout and stderr */
+	int status_rd; /* the guest's status port, read end */
+	int signal_wr; /* the guest's signal port, write end */
+	int console;   /* memfd: the guest's console (ttyS0) */
+	int qemu_log;  /* memfd: qemu's own stdout and stderr */
 };
 
 /* The fds START received, already checked. */
@@ -48,7 +47,7 @@ struct vm_fds {
 /* Start qemu for Q, booting kernel release REL.  Returns 0 with VM filled, or -1 with ERR set and
  * nothing left running. */
 int vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *fds,
-		  struct vm_qemu *vm, struct brig_err *err);
+                  struct vm_qemu *vm, struct brig_err *err);
 
 /* The last line of a memfd log, for an error message ("" if none). */
 void vm_log_tail(int fd, char *buf, size_t len);

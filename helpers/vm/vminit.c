@@ -37,8 +37,7 @@
 
 static int status_fd = -1;
 
-static void __attribute__((noreturn))
-power_off(void)
+static void __attribute__((noreturn)) power_off(void)
 {
 	sync();
 	/* With acpi=off the guest cannot power off; a reset (reboot=t: a
@@ -64,8 +63,7 @@ write_all(int fd, const char *s, size_t n)
 
 /* A setup failure: one "error" line on the status port (the host turns
  * it into brig-vm's error), the same on the console, then off. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
 	char msg[768], line[800];
 	va_list ap;
@@ -83,7 +81,7 @@ die(const char *fmt, ...)
 
 static void
 mount_or_die(const char *src, const char *dst, const char *type, unsigned long flags,
-	     const char *data)
+             const char *data)
 {
 	if (mount(src, dst, type, flags, data) < 0)
 		die("mount %s on %s: %s", type, dst, strerror(errno));
@@ -149,7 +147,7 @@ module_params(const char *cmdline, const char *path, char *out, size_t len)
 		if (tlen > mlen + 1 && strncmp(t, mod, mlen) == 0 && t[mlen] == '.' &&
 		    off + tlen - mlen + 1 < len) {
 			off += (size_t) snprintf(out + off, len - off, "%s%.*s", off ? " " : "",
-						 (int) (tlen - mlen - 1), t + mlen + 1);
+			                         (int) (tlen - mlen - 1), t + mlen + 1);
 		}
 		t += tlen;
 		t += strspn(t, " \n");

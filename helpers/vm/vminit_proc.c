@@ -20,8 +20,7 @@
 extern char **environ;
 
 /* The child's failure: the step and errno go up the pipe, then exit. */
-static void __attribute__((noreturn))
-child_fail(int pipefd, const char *step)
+static void __attribute__((noreturn)) child_fail(int pipefd, const char *step)
 {
 	char msg[512];
 	int n = snprintf(msg, sizeof(msg), "%s: %s", step, strerror(errno));

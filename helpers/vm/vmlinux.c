@@ -26,7 +26,8 @@
 static uint32_t
 le32(const unsigned char *p)
 {
-	return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+	return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 |
+	       (uint32_t) p[3] << 24;
 }
 
 /* The xz payload of the bzImage mapped at IMG (SIZE bytes): its start and
@@ -92,7 +93,8 @@ unxz(const unsigned char *in, size_t len, int fd, struct brig_err *err)
 	}
 	lzma_end(&s);
 	if (r != LZMA_STREAM_END)
-		return brig_err_set(err, EINVAL, "the bzImage's xz payload: lzma error %d", (int) r);
+		return brig_err_set(err, EINVAL, "the bzImage's xz payload: lzma error %d",
+		                    (int) r);
 	if (pread(fd, elf, 4, 0) != 4 || memcmp(elf, "\177ELF", 4) != 0)
 		return brig_err_set(err, ENOEXEC, "the bzImage's payload is not an ELF file");
 	return 0;
@@ -113,9 +115,9 @@ vm_kernel_vmlinux(int kfd, int cache_dfd, struct brig_err *err)
 		return brig_err_set(err, errno, "fstat");
 	/* The bzImage's identity: a new kernel package is a new file. */
 	snprintf(name, sizeof(name), "vmlinux-%llx-%llx-%llx-%lld.%09ld",
-		 (unsigned long long) st.st_dev, (unsigned long long) st.st_ino,
-		 (unsigned long long) st.st_size, (long long) st.st_mtim.tv_sec,
-		 st.st_mtim.tv_nsec);
+	         (unsigned long long) st.st_dev, (unsigned long long) st.st_ino,
+	         (unsigned long long) st.st_size, (long long) st.st_mtim.tv_sec,
+	         st.st_mtim.tv_nsec);
 	fd = openat(cache_dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? steal_fd(&fd) : brig_err_set(err, errno, "cache: %s", name);

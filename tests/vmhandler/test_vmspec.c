@@ -32,11 +32,23 @@ static struct vm_rlimit rl[] = {{7, 100, 200}};
 static struct vm_request
 sample(void)
 {
-	return (struct vm_request){.kernel = "/boot/vmlinuz", .accel = VM_ACCEL_TCG, .mem_mib = 256,
-				   .cpus = 1, .hostname = "h1", .cwd = "/", .uid = 1000,
-				   .gid = 1000, .umask = 022, .n_groups = 2, .groups = groups,
-				   .n_args = 3, .args = args, .n_env = 2, .env = env,
-				   .n_rlimits = 1, .rlimits = rl};
+	return (struct vm_request){.kernel = "/boot/vmlinuz",
+	                           .accel = VM_ACCEL_TCG,
+	                           .mem_mib = 256,
+	                           .cpus = 1,
+	                           .hostname = "h1",
+	                           .cwd = "/",
+	                           .uid = 1000,
+	                           .gid = 1000,
+	                           .umask = 022,
+	                           .n_groups = 2,
+	                           .groups = groups,
+	                           .n_args = 3,
+	                           .args = args,
+	                           .n_env = 2,
+	                           .env = env,
+	                           .n_rlimits = 1,
+	                           .rlimits = rl};
 }
 
 static int

@@ -46,8 +46,7 @@ struct opts {
 	char kernel[4096];
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,19 +117,40 @@ parse(struct opts *o, int argc, char **argv)
 {
 	int c;
 
-	o->q = (struct vm_request){.accel = accel(getenv("BRIG_VM_ACCEL")), .mem_mib = 256,
-				   .cpus = 1, .cwd = "/", .umask = 022, .groups = o->groups,
-				   .env = o->env, .rlimits = o->rl};
+	o->q = (struct vm_request){.accel = accel(getenv("BRIG_VM_ACCEL")),
+	                           .mem_mib = 256,
+	                           .cpus = 1,
+	                           .cwd = "/",
+	                           .umask = 022,
+	                           .groups = o->groups,
+	                           .env = o->env,
+	                           .rlimits = o->rl};
 	while ((c = getopt(argc, argv, "+k:a:m:c:C:d:u:g:G:e:h:U:r:s:t:p")) != -1) {
 		switch (c) {
-		case 'k': o->q.kernel = optarg; break;
-		case 'a': o->q.accel = accel(optarg); break;
-		case 'm': o->q.mem_mib = (uint32_t) num(optarg, 10, "-m"); break;
-		case 'c': o->q.cpus = (uint32_t) num(optarg, 10, "-c"); break;
-		case 'C': o->q.cache_dir = optarg; break;
-		case 'd': o->q.cwd = optarg; break;
-		case 'u': o->q.uid = (uint32_t) num(optarg, 10, "-u"); break;
-		case 'g': o->q.gid = (uint32_t) num(optarg, 10, "-g"); break;
+		case 'k':
+			o->q.kernel = optarg;
+			break;
+		case 'a':
+			o->q.accel = accel(optarg);
+			break;
+		case 'm':
+			o->q.mem_mib = (uint32_t) num(optarg, 10, "-m");
+			break;
+		case 'c':
+			o->q.cpus = (uint32_t) num(optarg, 10, "-c");
+			break;
+		case 'C':
+			o->q.cache_dir = optarg;
+			break;
+		case 'd':
+			o->q.cwd = optarg;
+			break;
+		case 'u':
+			o->q.uid = (uint32_t) num(optarg, 10, "-u");
+			break;
+		case 'g':
+			o->q.gid = (uint32_t) num(optarg, 10, "-g");
+			break;
 		case 'G':
 			if (o->q.n_groups >= MAX_LIST)
 				fail("too many -G");
@@ -141,16 +161,27 @@ parse(struct opts *o, int argc, char **argv)
 				fail("too many -e");
 			o->env[o->q.n_env++] = optarg;
 			break;
-		case 'h': o->q.hostname = optarg; break;
-		case 'U': o->q.umask = (uint32_t) num(optarg, 8, "-U"); break;
-		case 'r': rlimit_opt(o, optarg); break;
+		case 'h':
+			o->q.hostname = optarg;
+			break;
+		case 'U':
+			o->q.umask = (uint32_t) num(optarg, 8, "-U");
+			break;
+		case 'r':
+			rlimit_opt(o, optarg);
+			break;
 		case 's':
 			if (sscanf(optarg, "%ld:%d", &o->kill_ms, &o->kill_sig) != 2)
 				fail("-s MS:SIG");
 			break;
-		case 't': o->timeout_ms = (uint32_t) num(optarg, 10, "-t"); break;
-		case 'p': o->print_pid = 1; break;
-		default: fail("unknown option (see the comment at the top of vmclient.c)");
+		case 't':
+			o->timeout_ms = (uint32_t) num(optarg, 10, "-t");
+			break;
+		case 'p':
+			o->print_pid = 1;
+			break;
+		default:
+			fail("unknown option (see the comment at the top of vmclient.c)");
 		}
 	}
 	if (argc - optind < 2)
@@ -170,7 +201,7 @@ call(struct ipc_helper *h, uint16_t type, struct ipc_writer *w, const int *fds, 
 	if (w->failed)
 		fail("request too large");
 	if (ipc_call(h->sock, h->name, type, w->buf, w->len, fds, nfds, reply_fd, reply_fd ? 1 : 0,
-		     &err) < 0)
+	             &err) < 0)
 		fail("%s", err.msg);
 }
 
@@ -211,7 +242,8 @@ main(int argc, char **argv)
 	if (o.print_pid)
 		fprintf(stderr, "qemu pid %ld\n", ipc_pidfd_pid(pidfd));
 	if (o.kill_ms > 0) {
-		struct timespec ts = {.tv_sec = o.kill_ms / 1000, .tv_nsec = o.kill_ms % 1000 * 1000000};
+		struct timespec ts = {.tv_sec = o.kill_ms / 1000,
+		                      .tv_nsec = o.kill_ms % 1000 * 1000000};
 		nanosleep(&ts, NULL);
 		put_u32_call(&h, IPC_VM_KILL, (uint32_t) o.kill_sig, NULL);
 	}
@@ -220,7 +252,8 @@ main(int argc, char **argv)
 
 		ipc_writer_init(&ww);
 		ipc_put_u32(&ww, o.timeout_ms);
-		if (ipc_call(h.sock, h.name, IPC_VM_WAIT, ww.buf, ww.len, NULL, 0, &stfd, 1, &err) < 0) {
+		if (ipc_call(h.sock, h.name, IPC_VM_WAIT, ww.buf, ww.len, NULL, 0, &stfd, 1, &err) <
+		    0) {
 			ipc_writer_free(&ww);
 			/* brig-vm stops qemu when a request fails and the session ends. */
 			ipc_helper_finish(&h);
