@@ -54,7 +54,7 @@ struct vm_request {
 #define VMMSG_MAX_ENV 256u
 #define VMMSG_MAX_GROUPS 64u
 #define VMMSG_MAX_RLIMITS 16u
-#define VMMSG_MEM_MIN 64u
+#define VMMSG_MEM_MIN 128u /* Debian's kernel panics with 96 */
 #define VMMSG_MEM_MAX (64u * 1024u)
 #define VMMSG_CPUS_MAX 64u
 /* The spec travels in the guest's initramfs; keep it small. */

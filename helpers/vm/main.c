@@ -165,7 +165,10 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (s->qemu.status_rd >= 0) {
-		struct pollfd p = {.fd = s->qemu.status_rd, .events = POLLIN};
+		/* The socket too: a brig that goes away while we wait takes
+		 * its VM with it (main stops qemu when the session ends). */
+		struct pollfd p[2] = {{.fd = s->qemu.status_rd, .events = POLLIN},
+		                      {.fd = IPC_HELPER_FD, .events = POLLRDHUP}};
 		long left = -1;
 		char buf[256];
 		ssize_t n;
@@ -181,9 +184,11 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 				return -1;
 			}
 		}
-		if (poll(&p, 1, (int) left) < 0 && errno != EINTR)
+		if (poll(p, 2, (int) left) < 0 && errno != EINTR)
 			return brig_err_set(err, errno, "poll");
-		if (p.revents == 0)
+		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
+			return brig_err_set(err, ECONNRESET, "the caller went away");
+		if (p[0].revents == 0)
 			continue;
 		n = read(s->qemu.status_rd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -228,11 +233,13 @@ parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
 	vm_log_tail(s->qemu.qemu_log, tail, sizeof(tail));
 	if (tail[0] == '\0')
 		vm_log_tail(s->qemu.console, tail, sizeof(tail));
-	return brig_err_set(err, EIO, "the guest ended without an exit status (qemu %s %d)%s%s",
-	                    WIFSIGNALED(s->wait_status) ? "killed by signal" : "exit status",
-	                    WIFSIGNALED(s->wait_status) ? WTERMSIG(s->wait_status)
-	                                                : WEXITSTATUS(s->wait_status),
-	                    tail[0] ? ": " : "", tail);
+	brig_err_set(err, 0, "the guest ended without an exit status (qemu %s %d)%s%s",
+	             WIFSIGNALED(s->wait_status) ? "killed by signal" : "exit status",
+	             WIFSIGNALED(s->wait_status) ? WTERMSIG(s->wait_status)
+	                                         : WEXITSTATUS(s->wait_status),
+	             tail[0] ? ": " : "", tail);
+	err->errnum = EIO;
+	return -1;
 }
 
 /* IPC_VM_WAIT.  Privilege: the caller's. */

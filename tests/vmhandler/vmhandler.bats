@@ -126,3 +126,21 @@ R() {
 	# brig-vm killed and reaped it before it exited.
 	[ ! -e "/proc/$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != qemu-system-x86 ]
 }
+
+@test "a caller that goes away mid-wait takes qemu with it" {
+	"$VMCLIENT" -C "$VMTMP/cache" -p "$(R)" /bin/sleep 100 >/dev/null 2>"$VMTMP/err" &
+	client=$!
+	for _ in $(seq 50); do
+		grep -q 'qemu pid' "$VMTMP/err" && break
+		sleep 0.1
+	done
+	pid=$(sed -n 's/^qemu pid \([0-9]*\)$/\1/p' "$VMTMP/err")
+	[ -n "$pid" ]
+	kill "$client"
+	wait "$client" || true
+	for _ in $(seq 50); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ] || break
+		sleep 0.1
+	done
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != qemu-system-x86 ]
+}
