@@ -26,20 +26,10 @@
 #include "ipc/spawn.h"
 #include "ipc/wire.h"
 #include "lib/sys.h"
+#include "tests/unit/tap.h"
 
-static unsigned t_count, t_failed;
 static const char *helper_dir;
 static char parent[64], leaf[128]; /* "/brig-test-PID", "/brig-test-PID/c1" */
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-	fflush(stdout);
-}
 
 /* ---- pure checks ---- */
 

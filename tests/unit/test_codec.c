@@ -25,17 +25,7 @@
 #include "ipc/mountplan.h"
 #include "ipc/wire.h"
 #include "lib/err.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 /* ---- fd bookkeeping: a refused message must leave no fd behind ---- */
 

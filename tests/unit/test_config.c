@@ -26,17 +26,7 @@
 
 #include "front/config.h"
 #include "lib/err.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 static int
 parse(const char *doc, struct config **cfg, struct brig_err *err)

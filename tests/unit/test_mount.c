@@ -33,19 +33,9 @@
 #include "ipc/spawn.h"
 #include "ipc/wire.h"
 #include "lib/sys.h"
+#include "tests/unit/tap.h"
 
-static unsigned t_count, t_failed;
 static const char *helper_dir;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-	fflush(stdout);
-}
 
 /* ---- the test tree on the host ---- */
 

@@ -11,17 +11,7 @@
 #include "ipc/codec.h"
 #include "ipc/netmsg.h"
 #include "ipc/wire.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 static struct net_device_move devs[2] = { { "nd0", "eth1" }, { "nd1", "nd1" } };
 

@@ -16,20 +16,10 @@
 
 #include "lib/xalloc.h"
 #include "policy/policy.h"
+#include "tests/unit/tap.h"
 
-static unsigned t_count, t_failed;
 static char dir[] = "/tmp/brig-test-policy.XXXXXX";
 static char passwd[128], group[128];
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-	fflush(stdout);
-}
 
 static void
 write_file(const char *path, const char *text, mode_t mode)

@@ -28,17 +28,7 @@
 #include "front/state.h"
 #include "ipc/seccompmsg.h"
 #include "lib/sha256.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 /* ---- what front/seccomp.c needs from the rest of the front ---- */
 

@@ -21,17 +21,7 @@
 
 #include "helpers/seccomp/bpf_eval.h"
 #include "helpers/seccomp/seccomp.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 static const char *const allowed[] = {
     "read", "write", "openat", "close", "fstat", "mmap", "mprotect", "munmap", "brk",

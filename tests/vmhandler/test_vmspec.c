@@ -12,17 +12,7 @@
 #include "helpers/vm/vminit.h"
 #include "ipc/codec.h"
 #include "ipc/vmmsg.h"
-
-static unsigned t_count, t_failed;
-
-static void
-ok(bool cond, const char *name)
-{
-	t_count++;
-	if (!cond)
-		t_failed++;
-	printf("%s %u - %s\n", cond ? "ok" : "not ok", t_count, name);
-}
+#include "tests/unit/tap.h"
 
 static char *args[] = {"/bin/sh", "-c", "echo hi"};
 static char *env[] = {"PATH=/bin", "A=b=c"};
