@@ -165,6 +165,7 @@ scc_export_mem(scmp_filter_ctx f, struct sock_filter **prog, uint32_t *n, struct
 	*prog = malloc((size_t) size);
 	if (*prog == NULL)
 		return brig_err_set(err, ENOMEM, "export the BPF program");
+	errno = 0; /* a short read sets none */
 	if (lseek(fd, 0, SEEK_SET) < 0 || read(fd, *prog, (size_t) size) != size) {
 		free(*prog);
 		*prog = NULL;
@@ -184,6 +185,7 @@ scc_sealed(const struct sock_filter *prog, uint32_t n, struct brig_err *err)
 
 	if (fd < 0)
 		return brig_err_set(err, errno, "memfd_create");
+	errno = 0; /* a short write sets none */
 	if (write(fd, prog, len) != (ssize_t) len)
 		return brig_err_set(err, errno ? errno : EIO, "write the program");
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
