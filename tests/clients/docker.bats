@@ -119,7 +119,7 @@ stopping" ]
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	run dk_run -d --name "$NAME" brig-bb sleep 1000
 	[ "$status" -eq 0 ]
-	run timeout -k 5 90 script -qec "timeout -k 5 60 $DK_CLIENT exec -t $NAME sh -c 'tty; echo done'" /dev/null
+	run cl_in_pty "$DK_CLIENT exec -t $NAME sh -c 'tty; echo done'"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]

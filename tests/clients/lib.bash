@@ -125,6 +125,20 @@ cl_wait_for() {
 	"$@"
 }
 
+# cl_in_pty CMD: run the shell command CMD on a terminal of its own
+# (script(1)), 60 s at most.  script runs CMD with $SHELL -c; dash (/bin/sh)
+# does not exec a lone command, and a plain timeout(1) moves its command
+# into a process group of its own: a background group of that terminal,
+# where an engine that puts the terminal in raw mode (podman -t) is
+# stopped by SIGTTOU.  So: one shell, /bin/sh, whatever the caller's
+# SHELL, and timeout --foreground, which leaves CMD in the terminal's
+# foreground group.  The outer timeout ends script if something still
+# holds the terminal after CMD ended.
+cl_in_pty() {
+	SHELL=/bin/sh timeout -k 5 90 \
+		script -qec "timeout --foreground -k 5 60 $1" /dev/null
+}
+
 # cl_cgroup_remove NAME: remove the cgroup NAME (a parent made for this
 # run only: never one we did not make) and everything under it, in every
 # hierarchy, deepest first.  Processes still in it are killed first.

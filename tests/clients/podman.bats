@@ -130,7 +130,7 @@ stopping" ]
 @test "podman: exec -t gets a terminal" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	run_sleeper
-	run timeout -k 5 90 script -qec "timeout -k 5 60 podman --runtime $PM_RUNTIME exec -t $NAME sh -c 'tty; stty size; echo done'" /dev/null
+	run cl_in_pty "podman --runtime $PM_RUNTIME exec -t $NAME sh -c 'tty; echo done'"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]
@@ -142,7 +142,7 @@ stopping" ]
 
 @test "podman: run -t gets a terminal" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
-	run timeout -k 5 90 script -qec "timeout -k 5 60 podman --runtime $PM_RUNTIME run --rm -t --cgroup-parent /$PM_CGROUP localhost/busybox tty" /dev/null
+	run cl_in_pty "podman --runtime $PM_RUNTIME run --rm -t --cgroup-parent /$PM_CGROUP localhost/busybox tty"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]

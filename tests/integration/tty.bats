@@ -21,9 +21,10 @@ teardown() {
 }
 
 # in_tty CMD: run CMD (a shell string) with a terminal of 30 rows and 100
-# columns; input comes from stdin.
+# columns; input comes from stdin.  SHELL=/bin/sh: script(1) runs CMD with
+# $SHELL -c, and runs here and in CI must not differ by the caller's shell.
 in_tty() {
-	timeout -k 5 60 script -qec "stty rows 30 cols 100; $1" /dev/null
+	SHELL=/bin/sh timeout -k 5 60 script -qec "stty rows 30 cols 100; $1" /dev/null
 }
 
 # rt_line ARGS: the runtime command line as one shell string.
