@@ -24,6 +24,7 @@ struct brig_global {
 	const char *rootless;   /* --rootless true|false|auto */
 	bool rootless_mode;     /* resolved (rootless.c): no host root */
 	bool nested_userns;     /* brig itself runs in a non-initial user namespace */
+	const char *handler;    /* --handler vm: every container created runs in a VM */
 };
 
 typedef int (*brig_cmd_fn)(struct brig_global *g, int argc, char **argv);

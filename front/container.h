@@ -81,6 +81,9 @@ struct container {
 	struct seccomp_prog seccomp; /* compiled before the clone; the init installs it */
 	int listener_fd;             /* init: SCMP_ACT_NOTIFY listener, -1 otherwise */
 	int console_master;          /* run in the foreground with a terminal: the pty master */
+	bool is_vm;                  /* the VM handler (create_vm.c) */
+	struct ipc_helper vm;        /* brig-vm, until it is the container's monitor */
+	int release_wr;              /* run under the VM handler: one byte starts the process */
 };
 
 /* Create the container described by O (front side); on success the init
@@ -103,6 +106,20 @@ int ctr_cgroup_begin(struct container *c, struct brig_err *err);
 int ctr_cgroup_attach(struct container *c, struct brig_err *err);
 void ctr_cgroup_abort(struct container *c);
 void ctr_cgroup_end(struct container *c);
+
+/* create: exec.fifo, which start writes (c->fifo_fd, O_RDWR); run: none. */
+int ctr_make_exec_fifo(struct container *c, struct brig_err *err);
+
+/* The state fields every container has (id, bundle, created, ...). */
+void ctr_fill_state(struct container *c);
+
+/* create_vm.c: the VM handler.  Whether CFG (or --handler) asks for it;
+ * the create after the config is loaded and the state directory made;
+ * run's release of the process. */
+int vm_handler_wanted(const struct brig_global *g, const struct config *cfg, bool *vm,
+		      struct brig_err *err);
+int vm_create(struct container *c, struct brig_err *err);
+int vm_go(struct container *c, struct brig_err *err);
 
 /* The init's side: never returns. */
 void init_main(struct container *c) __attribute__((noreturn));

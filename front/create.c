@@ -134,8 +134,8 @@ open_namespaces(struct container *c, struct brig_err *err)
 	return 0;
 }
 
-static void
-fill_state(struct container *c)
+void
+ctr_fill_state(struct container *c)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -429,6 +429,16 @@ take_console(struct container *c, struct brig_err *err)
 }
 
 static int
+prepare_state_dir(struct container *c, struct brig_err *err)
+{
+	c->state_rootfd = state_root_open(c->g->root, true, err);
+	if (c->state_rootfd < 0)
+		return -1;
+	c->dirfd = state_dir_create(c->state_rootfd, c->opts->id, err);
+	return c->dirfd < 0 ? -1 : 0;
+}
+
+static int
 prepare(struct container *c, int *bundlefd, struct brig_err *err)
 {
 	if (state_check_id(c->opts->id, err) < 0)
@@ -440,15 +450,15 @@ prepare(struct container *c, int *bundlefd, struct brig_err *err)
 		return brig_err_set(err, errno, "--bundle %s", c->bundle);
 	if (config_load(*bundlefd, &c->cfg, err) < 0)
 		return -1;
+	if (vm_handler_wanted(c->g, c->cfg, &c->is_vm, err) < 0)
+		return -1;
+	if (c->is_vm) /* the guest is the boundary: no namespaces to open */
+		return resolve_rootfs(c, err) < 0 ? -1 : prepare_state_dir(c, err);
 	if (check_config(c, err) < 0 || resolve_rootfs(c, err) < 0)
 		return -1;
 	if (open_namespaces(c, err) < 0)
 		return -1;
-	c->state_rootfd = state_root_open(c->g->root, true, err);
-	if (c->state_rootfd < 0)
-		return -1;
-	c->dirfd = state_dir_create(c->state_rootfd, c->opts->id, err);
-	if (c->dirfd < 0)
+	if (prepare_state_dir(c, err) < 0)
 		return -1;
 	/* Compiled (or found in the cache) before the clone: the init gets
 	 * the program with its copy of our memory. */
@@ -458,8 +468,8 @@ prepare(struct container *c, int *bundlefd, struct brig_err *err)
 	return 0;
 }
 
-static int
-make_exec_fifo(struct container *c, struct brig_err *err)
+int
+ctr_make_exec_fifo(struct container *c, struct brig_err *err)
 {
 	if (c->opts->run_mode)
 		return 0;
@@ -487,6 +497,9 @@ container_init_fields(struct container *c, struct brig_global *g, const struct c
 	c->cg_entry.v2_dir = -1;
 	c->listener_fd = -1;
 	c->console_master = -1;
+	c->vm.sock = -1;
+	c->vm.pid = -1;
+	c->release_wr = -1;
 	for (int t = 0; t < CFG_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
 }
@@ -503,10 +516,15 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	if (prepare(c, &bundlefd, err) < 0)
 		goto fail;
 	/* From here on, failure must undo: the state directory exists. */
+	if (c->is_vm) {
+		if (vm_create(c, err) < 0)
+			goto fail;
+		return 0;
+	}
 	if (ipc_helper_spawn(&c->mount, g->helper_dir, "brig-mount", err) < 0 ||
 	    ctr_cgroup_begin(c, err) < 0)
 		goto fail;
-	if (make_exec_fifo(c, err) < 0 || (fill_state(c), clone_init(c, err)) < 0)
+	if (ctr_make_exec_fifo(c, err) < 0 || (ctr_fill_state(c), clone_init(c, err)) < 0)
 		goto fail;
 
 	if (write_id_maps(c, err) < 0 || write_oom_score_adj(c, err) < 0 ||
@@ -555,6 +573,8 @@ container_go(struct container *c, struct brig_err *err)
 	cleanup_free char *json = NULL;
 	ssize_t n;
 
+	if (c->is_vm)
+		return vm_go(c, err);
 	if (c->cfg->hooks.n_start_container > 0) {
 		json = state_to_json(&c->st, "created", false);
 		if (hooks_run("startContainer", c->cfg->hooks.start_container,
@@ -601,6 +621,8 @@ container_abort(struct container *c)
 		/* Closing its socket ends the helper's session. */
 		ipc_helper_finish(&c->mount);
 	}
+	if (c->vm.pid > 0) /* brig-vm stops its qemu when the session ends */
+		ipc_helper_finish(&c->vm);
 	ctr_cgroup_abort(c);
 	if (c->dirfd >= 0)
 		state_dir_remove(c->state_rootfd, c->dirfd, c->opts->id);
@@ -611,7 +633,7 @@ void
 container_release(struct container *c)
 {
 	int *fds[] = { &c->state_rootfd, &c->dirfd, &c->pidfd, &c->sync_fd, &c->init_fd,
-		       &c->fifo_fd, &c->console_master };
+		       &c->fifo_fd, &c->console_master, &c->release_wr };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)

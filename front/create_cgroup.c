@@ -86,6 +86,13 @@ ctr_cgroup_begin(struct container *c, struct brig_err *err)
 		return -1;
 	c->cg_active = true;
 	plan_cgroup_for_config(c->cfg, &res);
+	if (c->is_vm) {
+		/* The memory limit is the guest's RAM (create_vm.c): qemu's own
+		 * memory on top of it must not be OOM-killed.  The device rules
+		 * are the guest's business; qemu needs /dev/kvm. */
+		res.memory.has = 0;
+		res.n_devices = 0;
+	}
 	ret = cgs_prepare(&c->cg, &t, &res, &c->cg_entry, err);
 	plan_cgroup_resources_free(&res);
 	if (ret < 0 && c->g->rootless_mode && is_denied(err->errnum)) {

@@ -61,6 +61,8 @@ usage(FILE *out)
 		"  --systemd-cgroup    use systemd for cgroups\n"
 		"  --rootless VALUE    true, false or auto (default: rootless when not\n"
 		"                      root or in a user namespace; see brig(8))\n"
+		"  --handler vm        run containers in qemu micro-VMs (as the annotation\n"
+		"                      run.oci.handler=vm does; brig(8), brig-vm(8))\n"
 		"  -v, --version       print the version\n"
 		"  -h, --help          print this help\n"
 		"\n"
@@ -75,7 +77,7 @@ version(void)
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_HELPER_DIR,
-       OPT_SYSTEMD_CGROUP, OPT_ROOTLESS, OPT_CRIU };
+       OPT_SYSTEMD_CGROUP, OPT_ROOTLESS, OPT_CRIU, OPT_HANDLER };
 
 static const struct option global_options[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
@@ -86,6 +88,7 @@ static const struct option global_options[] = {
 	{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
 	{ "rootless", required_argument, NULL, OPT_ROOTLESS },
 	{ "criu", required_argument, NULL, OPT_CRIU },
+	{ "handler", required_argument, NULL, OPT_HANDLER },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -126,6 +129,14 @@ parse_global(struct brig_global *g, int argc, char **argv)
 			break;
 		case OPT_ROOTLESS:
 			g->rootless = optarg;
+			break;
+		case OPT_HANDLER:
+			if (strcmp(optarg, "vm") != 0) {
+				fprintf(stderr, "brig: --handler: unknown handler \"%s\" (brig has: "
+						"vm)\n", optarg);
+				return -1;
+			}
+			g->handler = optarg;
 			break;
 		case OPT_CRIU:
 			break; /* accepted for runc compatibility; checkpointing is not offered */

@@ -210,6 +210,12 @@ state_to_json(const struct ctr_state *st, const char *status, bool pretty)
 	gen_kv(g, "rootfs", st->rootfs);
 	gen_kv(g, "created", st->created);
 	gen_kv(g, "owner", "");
+	if (st->vm_pid > 0 && strcmp(status, "stopped") != 0) {
+		/* runc's fields first; engines ignore what they do not know. */
+		gen_kv(g, "handler", "vm");
+		gen_str(g, "vmPid");
+		yajl_gen_integer(g, st->vm_pid);
+	}
 	if (st->n_annotations > 0)
 		gen_annotations(g, st);
 	return gen_finish(g);
@@ -259,6 +265,10 @@ state_file_json(const struct ctr_state *st)
 	yajl_gen_integer(g, st->cgroup_depth);
 	gen_str(g, "paused");
 	yajl_gen_bool(g, st->paused);
+	if (st->vm_pid > 0) {
+		gen_str(g, "vm_pid");
+		yajl_gen_integer(g, st->vm_pid);
+	}
 	gen_net(g, st);
 	gen_annotations(g, st);
 	return gen_finish(g);
@@ -368,6 +378,7 @@ state_read(int dirfd, const char *id, struct ctr_state *st, struct brig_err *err
 	st->has_hooks = tree_bool(root, "has_hooks");
 	st->has_cgroup = tree_bool(root, "has_cgroup");
 	st->paused = tree_bool(root, "paused");
+	st->vm_pid = (pid_t) tree_int(root, "vm_pid");
 	st->cgroup_depth = (uint32_t) tree_int(root, "cgroup_depth");
 	{
 		const char *cp[] = { "cgroups_path", NULL };

@@ -36,6 +36,7 @@ struct ctr_state {
 	char *net_veth;       /* brig-net: the host end of the container's veth, or NULL */
 	struct cfg_kv *net_devices; /* brig-net: netDevices moved in, host name = container name */
 	size_t n_net_devices;
+	pid_t vm_pid;           /* the VM handler: qemu's pid (the monitor's is pid) */
 	enum ctr_status status; /* computed by state_refresh(), not stored */
 };
 

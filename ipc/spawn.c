@@ -113,6 +113,17 @@ ipc_helper_spawn(struct ipc_helper *h, const char *dir, const char *name,
 	return 0;
 }
 
+void
+ipc_helper_detach(struct ipc_helper *h)
+{
+	if (h->sock >= 0)
+		close(h->sock);
+	h->sock = -1;
+	h->pid = -1;
+	exec_free(h->exec);
+	h->exec = NULL;
+}
+
 int
 ipc_helper_finish(struct ipc_helper *h)
 {

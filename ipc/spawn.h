@@ -23,6 +23,11 @@ struct ipc_helper {
 int ipc_helper_spawn(struct ipc_helper *h, const char *dir, const char *name,
 		     struct brig_err *err);
 
+/* Close our end and let the helper go on without us (brig-vm becomes a
+ * container's monitor, reaped by whoever reaps containers).  Only once it
+ * answered a request: it has exec'd, so its start-up memory is free. */
+void ipc_helper_detach(struct ipc_helper *h);
+
 /* Close our end and reap the helper.  Returns its exit status (0 = clean). */
 int ipc_helper_finish(struct ipc_helper *h);
 

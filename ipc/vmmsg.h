@@ -8,6 +8,13 @@
  *   IPC_VM_KILL   0 fds  u32 signal (SIGTERM, SIGINT, SIGKILL, SIGHUP,
  *                 SIGQUIT, SIGUSR1, SIGUSR2), sent to the guest's process
  *   IPC_VM_STOP   0 fds  empty: kill qemu, reap it
+ *   IPC_VM_CREATE 4 fds [rootfs, stdout, stderr, release fd]  struct vm_request
+ *                 reply fds [pidfd of qemu], once the guest has the process
+ *                 set up and held before its exec.  The session then ends
+ *                 and brig-vm stays as the container's monitor: a byte read
+ *                 from the release fd (brig start's exec.fifo, or a pipe of
+ *                 brig run) lets the process exec; signals brig-vm gets go
+ *                 to it; brig-vm exits with its status (helpers/vm/monitor.c).
  *
  * The helper checks every field again (vmmsg_check): it builds a qemu
  * command line and a guest init's spec from them.
@@ -48,6 +55,7 @@ struct vm_request {
 	char **env; /* NAME=value */
 	uint32_t n_rlimits;
 	struct vm_rlimit *rlimits;
+	uint32_t hold; /* not on the wire: IPC_VM_CREATE sets it */
 };
 
 #define VMMSG_MAX_ARGS 256u

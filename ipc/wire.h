@@ -51,6 +51,8 @@ enum ipc_type {
 	IPC_VM_WAIT = 61,  /* u32 timeout ms; reply fds: [memfd with the exit status] */
 	IPC_VM_STOP = 62,  /* empty; kill qemu and reap it */
 	IPC_VM_KILL = 63,  /* u32 signal, forwarded to the guest's process */
+	IPC_VM_CREATE = 64, /* ipc/vmmsg.h; fds: [rootfs, stdout, stderr, release];
+			      reply fds: [pidfd of qemu]; then brig-vm is the monitor */
 };
 
 struct ipc_hdr {

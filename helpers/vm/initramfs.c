@@ -409,6 +409,8 @@ spec_build(const struct vm_request *q, char *buf, size_t cap, size_t *len, struc
 		spec_putn(buf, &off, cap, &over, "group", 0, q->groups[i]);
 	if (q->hostname != NULL)
 		spec_put(buf, &off, cap, &over, "hostname", q->hostname);
+	if (q->hold)
+		spec_put(buf, &off, cap, &over, "hold", "1");
 	for (uint32_t i = 0; i < q->n_rlimits; i++) {
 		char v[80];
 

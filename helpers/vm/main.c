@@ -25,21 +25,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helpers/vm/spec.h"
 #include "helpers/vm/vm.h"
 #include "ipc/helper.h"
 #include "ipc/wire.h"
 #include "lib/cleanup.h"
 
 #define NAME "brig-vm"
-#define STATUS_MAX 1024
-
-struct vm_state {
-	int started, reaped, have_status;
-	struct vm_qemu qemu;
-	char status[STATUS_MAX]; /* what the guest wrote on its status port */
-	size_t status_len;
-	int wait_status; /* qemu's, from waitpid */
-};
+/* How long create waits for the guest to be ready (a TCG boot on a busy
+ * 2-core host takes seconds, not minutes). */
+#define READY_WAIT_MS 300000
 
 /* ---- START ---- */
 
@@ -60,6 +55,22 @@ check_out_fd(int fd, const char *what, struct brig_err *err)
 	return 0;
 }
 
+/* CREATE's release fd: a FIFO (exec.fifo or a pipe) we can read. */
+static int
+check_release_fd(int fd, struct brig_err *err)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fstat(fd, &st) < 0)
+		return brig_err_set(err, errno, "release fd");
+	if (!S_ISFIFO(st.st_mode))
+		return brig_err_set(err, EINVAL, "release fd: not a FIFO or pipe");
+	if ((fl & O_ACCMODE) == O_WRONLY || (fl & O_PATH))
+		return brig_err_set(err, EBADF, "release fd: not open for reading");
+	return 0;
+}
+
 static int
 check_fds(const struct ipc_msg *req, struct brig_err *err)
 {
@@ -71,6 +82,8 @@ check_fds(const struct ipc_msg *req, struct brig_err *err)
 		return brig_err_set(err, ENOTDIR, "rootfs fd: not a directory");
 	if (check_out_fd(req->fds[1], "stdout", err) < 0 ||
 	    check_out_fd(req->fds[2], "stderr", err) < 0)
+		return -1;
+	if (req->nfds > 3 && check_release_fd(req->fds[3], err) < 0)
 		return -1;
 	return 0;
 }
@@ -125,12 +138,11 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	return 0;
 }
 
-/* IPC_VM_START.  Privilege: the caller's.  Every field is checked here
- * (vmmsg_check) and every fd by its type before qemu sees any of them. */
+/* START and CREATE.  Every field is checked here (vmmsg_check) and every
+ * fd by its type before qemu sees any of them. */
 static int
-handle_start(struct ipc_msg *req, struct helper_reply *reply, void *state)
+start_request(struct ipc_msg *req, struct helper_reply *reply, struct vm_state *s, int hold)
 {
-	struct vm_state *s = state;
 	struct vm_request q = {0};
 	struct ipc_reader r;
 	int ret;
@@ -140,6 +152,7 @@ handle_start(struct ipc_msg *req, struct helper_reply *reply, void *state)
 	ipc_reader_init(&r, req->payload, req->hdr.payload_len);
 	if (vmmsg_decode(&r, &q, &reply->err) < 0)
 		return -1;
+	q.hold = (uint32_t) hold;
 	ret = vmmsg_check(&q, &reply->err);
 	if (ret == 0)
 		ret = start(&q, req, s, &reply->err);
@@ -147,10 +160,44 @@ handle_start(struct ipc_msg *req, struct helper_reply *reply, void *state)
 	if (ret < 0)
 		return -1;
 	s->started = 1;
+	return 0;
+}
+
+static int
+reply_pidfd(struct vm_state *s, struct helper_reply *reply)
+{
 	reply->fds[0] = fcntl(s->qemu.pidfd, F_DUPFD_CLOEXEC, 3);
 	if (reply->fds[0] < 0)
 		return brig_err_set(&reply->err, errno, "dup pidfd");
 	reply->nfds = 1;
+	return 0;
+}
+
+/* IPC_VM_START.  Privilege: the caller's. */
+static int
+handle_start(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	if (start_request(req, reply, state, 0) < 0)
+		return -1;
+	return reply_pidfd(state, reply);
+}
+
+/* IPC_VM_CREATE.  Privilege: the caller's.  Replies once the guest holds
+ * the process before its exec; then this process is the monitor. */
+static int
+handle_create(struct ipc_msg *req, struct helper_reply *reply, void *state)
+{
+	struct vm_state *s = state;
+
+	if (start_request(req, reply, s, 1) < 0)
+		return -1;
+	if (vm_wait_ready(s, READY_WAIT_MS, &reply->err) < 0 || reply_pidfd(s, reply) < 0)
+		return -1;
+	s->release_fd = fcntl(req->fds[3], F_DUPFD_CLOEXEC, 3);
+	if (s->release_fd < 0)
+		return brig_err_set(&reply->err, errno, "dup release fd");
+	s->monitor = 1;
+	reply->done = 1;
 	return 0;
 }
 
@@ -211,8 +258,8 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 
 /* "exit N\n" -> N; "error TEXT\n" -> the guest's error; anything else,
  * or nothing, -> qemu's or the console's last words. */
-static int
-parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
+int
+vm_parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
 {
 	char tail[256], *nl;
 	unsigned long v;
@@ -242,6 +289,53 @@ parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err)
 	return -1;
 }
 
+/* CREATE: the guest's first status line must be SPEC_READY.  Anything
+ * else (an error line, qemu ending, no line in TIMEOUT_MS) fails, with
+ * the guest's reason where it gave one. */
+int
+vm_wait_ready(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
+{
+	size_t len = strlen(SPEC_READY);
+	uint32_t code;
+
+	while (s->status_len < len || memchr(s->status, '\n', s->status_len) == NULL) {
+		struct pollfd p[2] = {{.fd = s->qemu.status_rd, .events = POLLIN},
+		                      {.fd = IPC_HELPER_FD, .events = POLLRDHUP}};
+		ssize_t n;
+		int ready = poll(p, 2, (int) timeout_ms);
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0)
+			return brig_err_set(err, ETIMEDOUT, "the guest was not ready in %u s",
+			                    timeout_ms / 1000);
+		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
+			return brig_err_set(err, ECONNRESET, "the caller went away");
+		n = read(s->qemu.status_rd, s->status + s->status_len,
+		         sizeof(s->status) - 1 - s->status_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || s->status_len + (size_t) n >= sizeof(s->status) - 1) {
+			if (n > 0)
+				s->status_len += (size_t) n;
+			/* qemu has ended, or the guest says too much: why? */
+			collect(s, 1000, err);
+			if (vm_parse_status(s, &code, err) == 0)
+				brig_err_set(err, EIO, "the guest ended (status %u) before the process", code);
+			return -1;
+		}
+		s->status_len += (size_t) n;
+	}
+	if (memcmp(s->status, SPEC_READY, len) != 0) {
+		collect(s, 1000, err);
+		vm_parse_status(s, &code, err);
+		return -1;
+	}
+	s->status_len -= len;
+	memmove(s->status, s->status + len, s->status_len);
+	return 0;
+}
+
 /* IPC_VM_WAIT.  Privilege: the caller's. */
 static int
 handle_wait(struct ipc_msg *req, struct helper_reply *reply, void *state)
@@ -255,7 +349,7 @@ handle_wait(struct ipc_msg *req, struct helper_reply *reply, void *state)
 		return brig_err_set(&reply->err, EBADMSG, "wait: %s", r.why ? r.why : "malformed");
 	if (!s->started)
 		return brig_err_set(&reply->err, EINVAL, "wait: no VM started");
-	if (collect(s, timeout_ms, &reply->err) < 0 || parse_status(s, &code, &reply->err) < 0)
+	if (collect(s, timeout_ms, &reply->err) < 0 || vm_parse_status(s, &code, &reply->err) < 0)
 		return -1;
 	reply->fds[0] = vmmsg_status_memfd(code, &reply->err);
 	if (reply->fds[0] < 0)
@@ -307,8 +401,8 @@ handle_kill(struct ipc_msg *req, struct helper_reply *reply, void *state)
 	return 0;
 }
 
-static void
-stop_qemu(struct vm_state *s)
+void
+vm_stop_qemu(struct vm_state *s)
 {
 	if (!s->started || s->reaped)
 		return;
@@ -323,7 +417,7 @@ handle_stop(struct ipc_msg *req, struct helper_reply *reply, void *state)
 {
 	if (req->hdr.payload_len != 0)
 		return brig_err_set(&reply->err, EBADMSG, "stop: payload not empty");
-	stop_qemu(state);
+	vm_stop_qemu(state);
 	reply->done = 1;
 	return 0;
 }
@@ -333,6 +427,7 @@ static const struct helper_op ops[] = {
     {IPC_VM_WAIT, 0, handle_wait},
     {IPC_VM_KILL, 0, handle_kill},
     {IPC_VM_STOP, 0, handle_stop},
+    {IPC_VM_CREATE, 4, handle_create},
 };
 
 int
@@ -341,6 +436,7 @@ main(void)
 	static struct vm_state s;
 	int ret;
 
+	s.release_fd = -1;
 	helper_harden(NAME);
 	/* A setuid install: host privilege is never used for a user. */
 	if (getuid() != 0 && helper_drop_to_caller() < 0) {
@@ -348,6 +444,8 @@ main(void)
 		return 2;
 	}
 	ret = helper_serve(NAME, ops, sizeof(ops) / sizeof(ops[0]), &s);
-	stop_qemu(&s);
+	if (ret == 0 && s.monitor)
+		return vm_monitor(&s);
+	vm_stop_qemu(&s);
 	return ret;
 }

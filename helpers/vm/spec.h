@@ -13,6 +13,10 @@
  *   umask=N       once, octal
  *   hostname=S    at most once
  *   rlimit=T,S,H  RLIMIT_ number, soft, hard (decimal; 2^64-1 = infinity)
+ *   hold=1        at most once: set the process up, find its executable,
+ *                 write "ready\n" on the status port, and exec only when
+ *                 the host writes a 0 byte on the signal port (brig create
+ *                 then start)
  *
  * vminit refuses anything else: an unknown key, a number with trailing
  * characters, a key given twice that may appear once, a missing record.
@@ -29,8 +33,10 @@
 /* Names of the guest's virtio serial ports (virtserialport name=). */
 #define PORT_STDOUT "stdout"
 #define PORT_STDERR "stderr"
-#define PORT_STATUS "status" /* guest -> host: "exit N\n" or "error TEXT\n" */
-#define PORT_SIGNAL "signal" /* host -> guest: one byte per signal number */
+#define PORT_STATUS "status" /* guest -> host: ["ready\n"], then "exit N\n" or "error TEXT\n" */
+#define PORT_SIGNAL "signal" /* host -> guest: one byte per signal number; 0 = go (hold=1) */
+#define SPEC_READY "ready\n"
+#define SPEC_GO 0
 
 /* The 9p mount tag of the container's rootfs. */
 #define SPEC_ROOT_TAG "rootfs"

@@ -52,4 +52,28 @@ int vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_f
 /* The last line of a memfd log, for an error message ("" if none). */
 void vm_log_tail(int fd, char *buf, size_t len);
 
+#define VM_STATUS_MAX 1024
+
+/* One brig-vm: its qemu and what the guest said (main.c). */
+struct vm_state {
+	int started, reaped;
+	struct vm_qemu qemu;
+	char status[VM_STATUS_MAX]; /* what the guest wrote on its status port */
+	size_t status_len;
+	int wait_status; /* qemu's, from waitpid */
+	int monitor;     /* CREATE succeeded: stay as the container's monitor */
+	int release_fd;  /* CREATE: a byte here releases the process */
+};
+
+/* CREATE: wait until the guest holds the process (main.c). */
+int vm_wait_ready(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err);
+/* The guest's exit status from what it wrote, once qemu has ended. */
+int vm_parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err);
+/* Kill qemu and reap it (once). */
+void vm_stop_qemu(struct vm_state *s);
+
+/* The monitor (monitor.c): after CREATE, until the guest ends.  Returns
+ * the exit status for brig-vm: the process's. */
+int vm_monitor(struct vm_state *s);
+
 #endif

@@ -272,10 +272,27 @@ mount_inside(void)
 
 /* ---- the process ---- */
 
-/* SIGCHLD (reap) and the signal port (forward), until the process ends.
- * Returns its status as a shell reports it. */
+/* Bytes from the signal port: a signal number goes to the process; a 0
+ * (SPEC_GO) releases a held process to its exec. */
+static void
+port_bytes(const unsigned char *b, ssize_t n, struct vmi_child *c)
+{
+	char why[512];
+
+	for (ssize_t i = 0; i < n; i++) {
+		if (b[i] == SPEC_GO && c->go >= 0) {
+			if (vmi_release(c, why, sizeof(why)) < 0)
+				die("%s", why);
+		} else if (b[i] >= 1 && b[i] < NSIG) {
+			kill(c->pid, b[i]);
+		}
+	}
+}
+
+/* SIGCHLD (reap) and the signal port (forward, release), until the
+ * process ends.  Returns its status as a shell reports it. */
 static int
-supervise(pid_t child, int sigfd, int sigport)
+supervise(struct vmi_child *c, int sigfd, int sigport)
 {
 	struct pollfd p[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = sigport, .events = POLLIN}};
 
@@ -284,7 +301,7 @@ supervise(pid_t child, int sigfd, int sigport)
 		pid_t got;
 
 		while ((got = waitpid(-1, &st, WNOHANG)) > 0)
-			if (got == child)
+			if (got == c->pid)
 				return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		if (poll(p, p[1].fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
@@ -296,9 +313,7 @@ supervise(pid_t child, int sigfd, int sigport)
 		if (p[1].revents & POLLIN) {
 			unsigned char sig[16];
 			ssize_t n = read(sigport, sig, sizeof(sig));
-			for (ssize_t i = 0; i < n; i++)
-				if (sig[i] >= 1 && sig[i] < NSIG)
-					kill(child, sig[i]);
+			port_bytes(sig, n, c);
 		} else if (p[1].revents & (POLLHUP | POLLERR)) {
 			p[1].fd = -1; /* the host closed it: no more signals */
 		}
@@ -309,12 +324,12 @@ int
 main(void)
 {
 	struct vmi_spec spec;
+	struct vmi_child child;
 	char why[512], line[64];
 	int nul, out, err, sigport, sigfd, code;
 	size_t len;
 	char *buf;
 	sigset_t set;
-	pid_t child;
 
 	mount_or_die("proc", "/proc", "proc", 0, NULL);
 	mount_or_die("sysfs", "/sys", "sysfs", 0, NULL);
@@ -341,10 +356,11 @@ main(void)
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0)
 		die("signalfd: %s", strerror(errno));
-	child = vmi_spawn(&spec, nul, out, err, why, sizeof(why));
-	if (child < 0)
+	if (vmi_spawn(&spec, nul, out, err, &child, why, sizeof(why)) < 0)
 		die("%s", why);
-	code = supervise(child, sigfd, sigport);
+	if (spec.hold)
+		write_all(status_fd, SPEC_READY, strlen(SPEC_READY));
+	code = supervise(&child, sigfd, sigport);
 	snprintf(line, sizeof(line), "exit %d\n", code);
 	write_all(status_fd, line, strlen(line));
 	power_off();

@@ -33,15 +33,28 @@ struct vmi_spec {
 	gid_t gid;
 	mode_t umask;
 	int have_uid, have_gid, have_umask;
+	int hold; /* wait for the host's go before the exec (brig create) */
+};
+
+/* The process, once forked. */
+struct vmi_child {
+	pid_t pid;
+	int report; /* the child's reports: ready, or why it failed (held only) */
+	int go;     /* held: one byte here releases it to its exec */
 };
 
 /* Parse the spec file's bytes BUF (kept: the spec points into it).
  * Returns 0, or -1 with a message in WHY. */
 int vmi_spec_parse(char *buf, size_t len, struct vmi_spec *s, char *why, size_t whylen);
 
-/* Fork the process of S with stdout/stderr on OUT/ERR and stdin on NUL.
- * Returns its pid, or -1 with WHY set (an exec failure is reported by
- * the child through a close-on-exec pipe, so it counts here). */
-pid_t vmi_spawn(const struct vmi_spec *s, int nul, int out, int err, char *why, size_t whylen);
+/* Fork the process of S with stdout/stderr on OUT/ERR and stdin on NUL,
+ * into C.  Returns once it exec'd, or, when S holds it, once it is set up
+ * and its executable found; -1 with WHY set when it failed (the child
+ * reports through a close-on-exec pipe, so an exec failure counts). */
+int vmi_spawn(const struct vmi_spec *s, int nul, int out, int err, struct vmi_child *c, char *why,
+              size_t whylen);
+
+/* A held process: let it exec.  Returns 0, or -1 with WHY set. */
+int vmi_release(struct vmi_child *c, char *why, size_t whylen);
 
 #endif

@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -55,8 +56,50 @@ child_user(const struct vmi_spec *s, int pipefd)
 		child_fail(pipefd, "setuid");
 }
 
+/* PATH lookup as execvp will do it, so that a held process can report a
+ * missing executable before it is released (runc's create fails then too). */
+static int
+child_find(const char *file)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(file, '/') != NULL)
+		return access(file, X_OK);
+	if (path == NULL)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path != '\0') {
+		size_t len = strcspn(path, ":");
+		int n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int) len, path, len ? "/" : "", file);
+
+		if (n > 0 && (size_t) n < sizeof(buf) && access(buf, X_OK) == 0)
+			return 0;
+		path += len;
+		path += *path == ':';
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* Held: tell the parent we are ready (one NUL byte: error texts are never
+ * empty), then wait for its go.  End of file without a go: give up. */
+static void
+child_hold(const struct vmi_spec *s, int pipefd, int gofd)
+{
+	char step[300], b;
+
+	snprintf(step, sizeof(step), "exec %s", s->argv[0]);
+	if (child_find(s->argv[0]) < 0)
+		child_fail(pipefd, step);
+	if (write(pipefd, "", 1) != 1)
+		_exit(127);
+	if (read(gofd, &b, 1) != 1)
+		_exit(127);
+	close(gofd);
+}
+
 static void __attribute__((noreturn))
-child_run(const struct vmi_spec *s, int nul, int out, int err, int pipefd)
+child_run(const struct vmi_spec *s, int nul, int out, int err, int pipefd, int gofd)
 {
 	sigset_t none;
 	char step[300];
@@ -74,42 +117,82 @@ child_run(const struct vmi_spec *s, int nul, int out, int err, int pipefd)
 	child_user(s, pipefd);
 	/* execvp looks PATH up in our environment: make it the process's. */
 	environ = (char **) s->envp;
+	if (gofd >= 0)
+		child_hold(s, pipefd, gofd);
 	execvp(s->argv[0], s->argv);
 	snprintf(step, sizeof(step), "exec %s", s->argv[0]);
 	child_fail(pipefd, step);
 }
 
-pid_t
-vmi_spawn(const struct vmi_spec *s, int nul, int out, int err, char *why, size_t whylen)
+/* The child's report: end of file (it exec'd: the pipe is close-on-exec),
+ * one NUL byte (held and ready), or the text of its failure.  Returns 0,
+ * or -1 with WHY set. */
+static int
+read_report(int fd, int *ready, char *why, size_t whylen)
 {
-	int p[2];
-	pid_t pid;
 	ssize_t n;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(why, whylen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(why, whylen, "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child_run(s, nul, out, err, p[1]);
-	}
-	close(p[1]);
-	/* EOF: the exec happened (the pipe is close-on-exec). */
 	do
-		n = read(p[0], why, whylen - 1);
+		n = read(fd, why, whylen - 1);
 	while (n < 0 && errno == EINTR);
-	close(p[0]);
-	if (n > 0) {
+	*ready = n == 1 && why[0] == '\0';
+	if (n > 0 && !*ready) {
 		why[n] = '\0';
 		return -1; /* the child has exited: we power off unreaped */
 	}
-	return pid;
+	return 0;
+}
+
+int
+vmi_spawn(const struct vmi_spec *s, int nul, int out, int err, struct vmi_child *c, char *why,
+          size_t whylen)
+{
+	int p[2], g[2] = {-1, -1}, ready;
+
+	c->go = c->report = -1;
+	if (pipe2(p, O_CLOEXEC) < 0 || (s->hold && pipe2(g, O_CLOEXEC) < 0)) {
+		snprintf(why, whylen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	c->pid = fork();
+	if (c->pid < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (c->pid == 0) {
+		close(p[0]);
+		if (g[1] >= 0)
+			close(g[1]);
+		child_run(s, nul, out, err, p[1], g[0]);
+	}
+	close(p[1]);
+	if (g[0] >= 0)
+		close(g[0]);
+	c->report = p[0];
+	c->go = g[1];
+	if (read_report(c->report, &ready, why, whylen) < 0)
+		return -1;
+	if (!s->hold) {
+		close(c->report);
+		c->report = -1;
+	}
+	return 0;
+}
+
+int
+vmi_release(struct vmi_child *c, char *why, size_t whylen)
+{
+	int ready;
+
+	if (write(c->go, "g", 1) != 1) {
+		snprintf(why, whylen, "release the process: %s", strerror(errno));
+		return -1;
+	}
+	close(c->go);
+	c->go = -1;
+	if (read_report(c->report, &ready, why, whylen) < 0)
+		return -1;
+	close(c->report);
+	c->report = -1;
+	return 0;
 }

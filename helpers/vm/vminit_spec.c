@@ -107,6 +107,12 @@ parse_record(char *key, char *v, struct vmi_spec *s)
 		s->umask = (mode_t) n;
 		return 0;
 	}
+	if (strcmp(key, "hold") == 0) {
+		if (s->hold || strcmp(v, "1") != 0)
+			return -1;
+		s->hold = 1;
+		return 0;
+	}
 	if (strcmp(key, "group") == 0) {
 		if (s->ngroups >= VMI_MAX_LIST || parse_u32(v, 10, &n) < 0)
 			return -1;
