@@ -17,6 +17,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "front/container.h"
@@ -145,6 +147,41 @@ size_vm(const struct cfg_resources *r, struct vm_request *q)
 	q->cpus = (uint32_t) (cpus < 1 ? 1 : cpus > VMMSG_CPUS_MAX ? VMMSG_CPUS_MAX : cpus);
 }
 
+/* Bind mounts of host directories are shared into the guest (9p, one
+ * device each).  The guest mounts its own proc, sysfs and devtmpfs, so
+ * filesystem mounts are its business; a bind of a single file (engines
+ * bind /etc/hosts and /etc/resolv.conf) cannot be shared by 9p and is
+ * left out, said with --debug. */
+static int
+shared_mounts(const struct config *cfg, struct vm_request *q, struct brig_err *err)
+{
+	q->mounts = xcalloc(cfg->n_mounts ? cfg->n_mounts : 1, sizeof(*q->mounts));
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct cfg_mount *m = &cfg->mounts[i];
+		struct stat st;
+
+		if (m->kind == CFG_MOUNT_FS || m->source == NULL)
+			continue;
+		if (stat(m->source, &st) < 0)
+			return brig_err_set(err, errno, "config.json: mounts[%zu].source: \"%s\"", i,
+					    m->source);
+		if (!S_ISDIR(st.st_mode)) {
+			brig_log_debugf("vm: mounts[%zu] (%s): not a directory, not shared", i,
+					m->source);
+			continue;
+		}
+		if (q->n_mounts == VMMSG_MAX_MOUNTS)
+			return brig_err_set(err, 0, "config.json: mounts: a VM shares at most %u "
+						    "directories", VMMSG_MAX_MOUNTS);
+		q->mounts[q->n_mounts++] = (struct vm_mount){
+			.source = m->source,
+			.dest = m->destination,
+			.readonly = (m->attr_set & MOUNT_ATTR_RDONLY) != 0,
+		};
+	}
+	return 0;
+}
+
 /* The request for brig-vm; its strings point into the config. */
 static int
 build_request(const struct container *c, struct vm_request *q, struct brig_err *err)
@@ -152,7 +189,6 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 	const struct config *cfg = c->cfg;
 	const struct cfg_process *p = &cfg->process;
 
-	memset(q, 0, sizeof(*q));
 	q->kernel = (char *) annotation(cfg, ANN_KERNEL);
 	if (q->kernel == NULL)
 		q->kernel = BRIG_VM_KERNEL;
@@ -176,6 +212,8 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 		q->rlimits[i] = (struct vm_rlimit){ .type = (uint32_t) p->rlimits[i].resource,
 						    .soft = p->rlimits[i].soft,
 						    .hard = p->rlimits[i].hard };
+	if (shared_mounts(cfg, q, err) < 0)
+		return -1;
 	if (geteuid() != 0)
 		/* brig-vm keeps the cache only in a directory of its user's. */
 		q->cache_dir = xasprintf("/var/tmp/brig-vm-%u", (unsigned) geteuid());
@@ -250,20 +288,17 @@ call_create(struct container *c, const struct vm_request *q, struct brig_err *er
 int
 vm_create(struct container *c, struct brig_err *err)
 {
-	struct vm_request q;
-	int ret;
+	struct vm_request q = { 0 };
+	int ret = -1;
 
-	if (check_vm_config(c, err) < 0 || build_request(c, &q, err) < 0)
-		return -1;
-	ctr_fill_state(c); /* a failure below removes the cgroup by the state's id */
-	ret = ctr_cgroup_begin(c, err);
-	if (ret == 0 && release_fd(c, err) >= 0 &&
+	/* ctr_fill_state first: a failure removes the cgroup by the state's id. */
+	if (check_vm_config(c, err) == 0 && build_request(c, &q, err) == 0 &&
+	    (ctr_fill_state(c), ctr_cgroup_begin(c, err)) == 0 && release_fd(c, err) >= 0 &&
 	    ipc_helper_spawn(&c->vm, c->g->helper_dir, "brig-vm", err) == 0 &&
 	    enter_cgroup(c, c->vm.pid, err) == 0)
 		ret = call_create(c, &q, err);
-	else
-		ret = -1;
 	free(q.rlimits);
+	free(q.mounts);
 	free(q.cache_dir);
 	if (ret < 0)
 		return -1;

@@ -46,6 +46,12 @@ vmmsg_encode(struct ipc_writer *w, const struct vm_request *q)
 		ipc_put_u64(w, q->rlimits[i].soft);
 		ipc_put_u64(w, q->rlimits[i].hard);
 	}
+	ipc_put_u32(w, q->n_mounts);
+	for (uint32_t i = 0; i < q->n_mounts; i++) {
+		ipc_put_str(w, q->mounts[i].source);
+		ipc_put_str(w, q->mounts[i].dest);
+		ipc_put_u32(w, q->mounts[i].readonly);
+	}
 }
 
 /* ---- decoding ---- */
@@ -113,6 +119,12 @@ vmmsg_decode(struct ipc_reader *r, struct vm_request *q, struct brig_err *err)
 		ipc_get_u64(r, &q->rlimits[i].soft);
 		ipc_get_u64(r, &q->rlimits[i].hard);
 	}
+	q->mounts = get_array(r, &q->n_mounts, VMMSG_MAX_MOUNTS, sizeof(*q->mounts));
+	for (uint32_t i = 0; q->mounts != NULL && i < q->n_mounts; i++) {
+		ipc_get_str(r, &q->mounts[i].source, false);
+		ipc_get_str(r, &q->mounts[i].dest, false);
+		ipc_get_u32(r, &q->mounts[i].readonly);
+	}
 	/* The reader fails every get after its first failure: one check. */
 	if (ipc_reader_end(r) < 0) {
 		brig_err_set(err, EBADMSG, "vm request: %s", r->why ? r->why : "malformed");
@@ -133,6 +145,11 @@ vmmsg_free(struct vm_request *q)
 	free_strv(q->n_args, q->args);
 	free_strv(q->n_env, q->env);
 	free(q->rlimits);
+	for (uint32_t i = 0; q->mounts != NULL && i < q->n_mounts; i++) {
+		free(q->mounts[i].source);
+		free(q->mounts[i].dest);
+	}
+	free(q->mounts);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -219,6 +236,21 @@ check_ranges(const struct vm_request *q, struct brig_err *err)
 	return 0;
 }
 
+static int
+check_mounts(const struct vm_request *q, struct brig_err *err)
+{
+	for (uint32_t i = 0; i < q->n_mounts; i++) {
+		const struct vm_mount *m = &q->mounts[i];
+
+		if (m->source[0] != '/' || m->dest[0] != '/')
+			return brig_err_set(err, EINVAL, "mounts[%u]: source and destination must "
+			                    "be absolute", i);
+		if (m->readonly > 1)
+			return brig_err_set(err, EINVAL, "mounts[%u]: readonly is 0 or 1", i);
+	}
+	return 0;
+}
+
 int
 vmmsg_check(const struct vm_request *q, struct brig_err *err)
 {
@@ -234,7 +266,7 @@ vmmsg_check(const struct vm_request *q, struct brig_err *err)
 		return brig_err_set(err, EINVAL, "cwd \"%s\": not absolute", q->cwd);
 	if (q->n_args == 0 || q->args[0][0] == '\0')
 		return brig_err_set(err, EINVAL, "args: empty");
-	if (check_env(q->n_env, q->env, err) < 0)
+	if (check_env(q->n_env, q->env, err) < 0 || check_mounts(q, err) < 0)
 		return -1;
 	return check_rlimits(q, err);
 }

@@ -38,6 +38,15 @@ struct vm_rlimit {
 	uint64_t soft, hard;
 };
 
+/* A host directory shared into the guest (a bind mount of the config):
+ * brig-vm opens SOURCE itself, with the caller's privilege, as the
+ * caller could; the guest mounts it on DEST, read-only if asked. */
+struct vm_mount {
+	char *source; /* absolute, a directory on the host */
+	char *dest;   /* absolute, in the guest's root */
+	uint32_t readonly;
+};
+
 struct vm_request {
 	char *kernel;    /* absolute path of the guest kernel (bzImage) */
 	char *cache_dir; /* absolute; NULL: /var/tmp/brig-vm */
@@ -55,6 +64,8 @@ struct vm_request {
 	char **env; /* NAME=value */
 	uint32_t n_rlimits;
 	struct vm_rlimit *rlimits;
+	uint32_t n_mounts;
+	struct vm_mount *mounts;
 	uint32_t hold; /* not on the wire: IPC_VM_CREATE sets it */
 };
 
@@ -62,6 +73,7 @@ struct vm_request {
 #define VMMSG_MAX_ENV 256u
 #define VMMSG_MAX_GROUPS 64u
 #define VMMSG_MAX_RLIMITS 16u
+#define VMMSG_MAX_MOUNTS 16u
 #define VMMSG_MEM_MIN 128u /* Debian's kernel panics with 96 */
 #define VMMSG_MEM_MAX (64u * 1024u)
 #define VMMSG_CPUS_MAX 64u

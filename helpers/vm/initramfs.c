@@ -411,6 +411,14 @@ spec_build(const struct vm_request *q, char *buf, size_t cap, size_t *len, struc
 		spec_put(buf, &off, cap, &over, "hostname", q->hostname);
 	if (q->hold)
 		spec_put(buf, &off, cap, &over, "hold", "1");
+	for (uint32_t i = 0; i < q->n_mounts; i++) {
+		char v[4200];
+
+		if ((size_t) snprintf(v, sizeof(v), "%u:%s:%s", i, q->mounts[i].readonly ? "ro" : "rw",
+		                      q->mounts[i].dest) >= sizeof(v))
+			over = 1;
+		spec_put(buf, &off, cap, &over, "mount", v);
+	}
 	for (uint32_t i = 0; i < q->n_rlimits; i++) {
 		char v[80];
 

@@ -103,6 +103,30 @@ open_kernel(const char *path, char *rel, size_t len, struct brig_err *err)
 	return steal_fd(&fd);
 }
 
+/* The shared directories, opened here with the caller's privilege (as
+ * the caller could open them) and handed to qemu as fds. */
+static int
+open_mounts(const struct vm_request *q, struct vm_fds *fds, struct brig_err *err)
+{
+	for (fds->n_mounts = 0; fds->n_mounts < q->n_mounts; fds->n_mounts++) {
+		const char *src = q->mounts[fds->n_mounts].source;
+		int fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			return brig_err_set(err, errno, "mount source %s", src);
+		fds->mounts[fds->n_mounts] = fd;
+	}
+	return 0;
+}
+
+static void
+close_mounts(struct vm_fds *fds)
+{
+	for (uint32_t i = 0; i < fds->n_mounts; i++)
+		close(fds->mounts[i]);
+	fds->n_mounts = 0;
+}
+
 static int
 start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struct brig_err *err)
 {
@@ -110,6 +134,7 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	char rel[128];
 	cleanup_close int kernel = -1, vmlinux = -1, initrd = -1, cache = -1;
 	struct vm_fds fds;
+	int ret;
 
 	if (check_fds(req, err) < 0)
 		return -1;
@@ -130,7 +155,11 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	                      .err = req->fds[2],
 	                      .kernel = vmlinux >= 0 ? vmlinux : kernel,
 	                      .initrd = initrd};
-	if (vm_qemu_start(q, rel, &fds, &s->qemu, err) < 0) {
+	ret = open_mounts(q, &fds, err);
+	if (ret == 0)
+		ret = vm_qemu_start(q, rel, &fds, &s->qemu, err);
+	close_mounts(&fds);
+	if (ret < 0) {
 		if (s->qemu.pid > 0)
 			waitpid(s->qemu.pid, NULL, 0);
 		return -1;

@@ -28,7 +28,7 @@
 #include "lib/sys.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
-#define MAX_ARGV 64
+#define MAX_ARGV 128
 #define ARG_LEN 512
 
 /* quiet: the console is a serial port, slow under TCG.  panic=-1 and
@@ -51,7 +51,8 @@ enum {
 	QFD_STATUS,
 	QFD_SIGNAL,
 	QFD_CONSOLE,
-	QFD_END
+	QFD_END, /* then the shared directories, QFD_END + i */
+	QFD_ALL = QFD_END + VMMSG_MAX_MOUNTS
 };
 
 int
@@ -291,12 +292,21 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 	port(a, PORT_STDERR, QFD_ERR, err);
 	port(a, PORT_STATUS, QFD_STATUS, PORT_REOPEN);
 	port(a, PORT_SIGNAL, QFD_SIGNAL, PORT_IN);
+	for (uint32_t i = 0; i < fds->n_mounts; i++) {
+		/* readonly=on: qemu refuses the guest's writes, whatever the
+		 * guest's own mount says. */
+		arg(a, "-fsdev");
+		arg(a, "local,id=m%u,path=/proc/self/fd/%u,security_model=passthrough,"
+		    "multidevs=remap%s", i, QFD_END + i, q->mounts[i].readonly ? ",readonly=on" : "");
+		arg(a, "-device");
+		arg(a, "virtio-9p-device,fsdev=m%u,mount_tag=" SPEC_MOUNT_TAG "%u", i, i);
+	}
 }
 
 /* ---- the process ---- */
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void __attribute__((noreturn)) child_exec(char *const *argv, const int *src, int log)
+static void __attribute__((noreturn)) child_exec(char *const *argv, const int *src, int nsrc, int log)
 {
 	sigset_t none;
 
@@ -310,7 +320,7 @@ static void __attribute__((noreturn)) child_exec(char *const *argv, const int *s
 		_exit(127);
 	/* The sources were moved above QFD_END first: no dup2 here
 	 * overwrites a source a later one needs. */
-	for (int fd = QFD_KERNEL; fd < QFD_END; fd++)
+	for (int fd = QFD_KERNEL; fd < nsrc; fd++)
 		if (dup2(src[fd], fd) < 0)
 			_exit(127);
 	execve(argv[0], argv, (char *[]){"PATH=/usr/bin:/bin", NULL});
@@ -338,11 +348,11 @@ int
 vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *fds,
               struct vm_qemu *vm, struct brig_err *err)
 {
-	int src[QFD_END], status[2] = {-1, -1}, sig[2] = {-1, -1}, accel, log;
+	int src[QFD_ALL], nsrc = QFD_END + (int) fds->n_mounts, status[2] = {-1, -1}, sig[2] = {-1, -1}, accel, log;
 	cleanup_free struct argv *a = calloc(1, sizeof(*a));
 	pid_t pid;
 
-	for (int i = 0; i < QFD_END; i++)
+	for (int i = 0; i < QFD_ALL; i++)
 		src[i] = -1;
 	memset(vm, 0, sizeof(*vm));
 	vm->pidfd = vm->status_rd = vm->signal_wr = vm->console = vm->qemu_log = -1;
@@ -367,12 +377,15 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 	    high_dup(sig[0], &src[QFD_SIGNAL], err) < 0 ||
 	    high_dup(vm->console, &src[QFD_CONSOLE], err) < 0)
 		goto fail;
+	for (uint32_t i = 0; i < fds->n_mounts; i++)
+		if (high_dup(fds->mounts[i], &src[QFD_END + i], err) < 0)
+			goto fail;
 	pid = fork();
 	if (pid < 0)
 		goto sys_fail;
 	if (pid == 0)
-		child_exec(a->v, src, log);
-	close_all(src, QFD_END);
+		child_exec(a->v, src, nsrc, log);
+	close_all(src, QFD_ALL);
 	close(status[1]);
 	close(sig[0]);
 	vm->pid = pid;
@@ -388,7 +401,7 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 sys_fail:
 	brig_err_set(err, errno, "start qemu");
 fail:
-	close_all(src, QFD_END);
+	close_all(src, QFD_ALL);
 	close_all(status, 2);
 	close_all(sig, 2);
 	close_all(&vm->console, 1);

@@ -13,6 +13,8 @@
  *   umask=N       once, octal
  *   hostname=S    at most once
  *   rlimit=T,S,H  RLIMIT_ number, soft, hard (decimal; 2^64-1 = infinity)
+ *   mount=N:ro|rw:/DEST  a shared directory: 9p tag SPEC_MOUNT_TAG N (0..),
+ *                 mounted on DEST after the rootfs, read-only with ro
  *   hold=1        at most once: set the process up, find its executable,
  *                 write "ready\n" on the status port, and exec only when
  *                 the host writes a 0 byte on the signal port (brig create
@@ -40,5 +42,7 @@
 
 /* The 9p mount tag of the container's rootfs. */
 #define SPEC_ROOT_TAG "rootfs"
+/* ... and of the shared directories: "m0", "m1", ... */
+#define SPEC_MOUNT_TAG "m"
 
 #endif

@@ -42,6 +42,8 @@ struct vm_qemu {
 /* The fds START received, already checked. */
 struct vm_fds {
 	int rootfs, out, err, kernel, initrd;
+	int mounts[VMMSG_MAX_MOUNTS]; /* O_PATH dirs, as the request's mounts */
+	uint32_t n_mounts;
 };
 
 /* Start qemu for Q, booting kernel release REL.  Returns 0 with VM filled, or -1 with ERR set and

@@ -250,6 +250,47 @@ mount_rootfs(void)
 		die("switch to the rootfs: %s", strerror(errno));
 }
 
+/* mkdir -p DEST inside the guest's root (9p passthrough: directories the
+ * rootfs lacks appear on the host as root's, as a runtime's mount points
+ * do). */
+static void
+make_dirs(const char *dest)
+{
+	char path[4096];
+	size_t len = strlen(dest);
+
+	if (len >= sizeof(path))
+		die("mount %s: path too long", dest);
+	memcpy(path, dest, len + 1);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char was = *p;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			die("mount point %s: %s", path, strerror(errno));
+		*p = was;
+		if (was == '\0')
+			break;
+	}
+}
+
+/* The shared directories of the spec, after the rootfs. */
+static void
+mount_shared(const struct vmi_spec *spec)
+{
+	const char *opts = "trans=virtio,version=9p2000.L,msize=262144,access=client";
+
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		const struct vmi_mount *m = &spec->mounts[i];
+		char tag[16];
+
+		snprintf(tag, sizeof(tag), SPEC_MOUNT_TAG "%u", m->index);
+		make_dirs(m->dest);
+		mount_or_die(tag, m->dest, "9p", m->readonly ? MS_RDONLY : 0, opts);
+	}
+}
+
 /* The rootfs' own /proc, /sys and /dev, where it has the directories
  * (brig never creates files in a rootfs it does not own). */
 static void
@@ -347,6 +388,7 @@ main(void)
 		die("/dev/null: %s", strerror(errno));
 	mount_rootfs();
 	mount_inside();
+	mount_shared(&spec);
 	if (spec.hostname != NULL && sethostname(spec.hostname, strlen(spec.hostname)) < 0)
 		die("sethostname: %s", strerror(errno));
 	/* Block SIGCHLD before the fork, so none is missed. */

@@ -13,6 +13,14 @@
 
 #define VMI_MAX_LIST 256
 #define VMI_MAX_RLIMITS 16
+#define VMI_MAX_MOUNTS 16
+
+/* A shared directory: 9p tag SPEC_MOUNT_TAG INDEX on DEST. */
+struct vmi_mount {
+	unsigned index;
+	int readonly;
+	const char *dest;
+};
 
 struct vmi_rlimit {
 	int type;
@@ -33,6 +41,8 @@ struct vmi_spec {
 	gid_t gid;
 	mode_t umask;
 	int have_uid, have_gid, have_umask;
+	struct vmi_mount mounts[VMI_MAX_MOUNTS];
+	size_t nmounts;
 	int hold; /* wait for the host's go before the exec (brig create) */
 };
 

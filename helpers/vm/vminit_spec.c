@@ -54,6 +54,26 @@ parse_rlimit(char *v, struct vmi_rlimit *l)
 	return 0;
 }
 
+/* "N:ro|rw:/DEST" */
+static int
+parse_mount(char *v, struct vmi_mount *m)
+{
+	char *c1 = strchr(v, ':');
+	uint64_t n;
+
+	if (c1 == NULL)
+		return -1;
+	*c1 = '\0';
+	if (parse_u64(v, 10, &n) < 0 || n >= VMI_MAX_MOUNTS)
+		return -1;
+	if (strncmp(c1 + 1, "ro:", 3) != 0 && strncmp(c1 + 1, "rw:", 3) != 0)
+		return -1;
+	m->index = (unsigned) n;
+	m->readonly = c1[2] == 'o';
+	m->dest = c1 + 4;
+	return m->dest[0] == '/' ? 0 : -1;
+}
+
 static int
 add_list(char **list, size_t *n, char *v)
 {
@@ -107,6 +127,8 @@ parse_record(char *key, char *v, struct vmi_spec *s)
 		s->umask = (mode_t) n;
 		return 0;
 	}
+	if (strcmp(key, "mount") == 0)
+		return s->nmounts >= VMI_MAX_MOUNTS ? -1 : parse_mount(v, &s->mounts[s->nmounts++]);
 	if (strcmp(key, "hold") == 0) {
 		if (s->hold || strcmp(v, "1") != 0)
 			return -1;
