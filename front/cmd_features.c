@@ -217,6 +217,14 @@ features_document(yajl_gen gen)
 	yajl_gen_map_open(gen);
 	features_str(gen, "run.brig.version");
 	features_str(gen, BRIG_VERSION);
+	/* The handlers, as crun lists its own: the value is what brig
+	 * accepts (create_vm.c). */
+	features_str(gen, "run.oci.handler");
+	features_str(gen, "vm");
+	features_str(gen, "run.brig.vm.kernel");
+	features_str(gen, "PATH of a bzImage");
+	features_str(gen, "run.brig.vm.accel");
+	features_str(gen, "auto|kvm|tcg");
 	yajl_gen_map_close(gen);
 	yajl_gen_map_close(gen);
 }

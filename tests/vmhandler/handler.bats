@@ -203,3 +203,12 @@ no_trace() {
 	[[ "$output" == *"run.brig.vm.accel"* ]]
 	no_trace
 }
+
+@test "vm: features lists the handler and its annotations; brig --help names it" {
+	run brig features
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.annotations["run.oci.handler"]' <<<"$output")" = vm ]
+	[ "$(jq -r '.annotations["run.brig.vm.accel"]' <<<"$output")" = "auto|kvm|tcg" ]
+	run brig --help
+	[[ "$output" == *"--handler vm"* ]]
+}
