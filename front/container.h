@@ -107,6 +107,11 @@ int ctr_cgroup_attach(struct container *c, struct brig_err *err);
 void ctr_cgroup_abort(struct container *c);
 void ctr_cgroup_end(struct container *c);
 
+/* prestart and createRuntime hooks; the config copy start and delete
+ * read the other hooks from. */
+int ctr_run_runtime_hooks(struct container *c, struct brig_err *err);
+int ctr_keep_config_copy(struct container *c, int bundlefd, struct brig_err *err);
+
 /* create: exec.fifo, which start writes (c->fifo_fd, O_RDWR); run: none. */
 int ctr_make_exec_fifo(struct container *c, struct brig_err *err);
 
@@ -118,7 +123,7 @@ void ctr_fill_state(struct container *c);
  * run's release of the process. */
 int vm_handler_wanted(const struct brig_global *g, const struct config *cfg, bool *vm,
 		      struct brig_err *err);
-int vm_create(struct container *c, struct brig_err *err);
+int vm_create(struct container *c, int bundlefd, struct brig_err *err);
 int vm_go(struct container *c, struct brig_err *err);
 
 /* The init's side: never returns. */

@@ -304,8 +304,8 @@ clone_init(struct container *c, struct brig_err *err)
 	return 0;
 }
 
-static int
-run_runtime_hooks(struct container *c, struct brig_err *err)
+int
+ctr_run_runtime_hooks(struct container *c, struct brig_err *err)
 {
 	const struct cfg_hooks *h = &c->cfg->hooks;
 	cleanup_free char *json = NULL;
@@ -368,8 +368,8 @@ build_root(struct container *c, struct brig_err *err)
 }
 
 /* Keep the config for the hooks that `start` and `delete` run. */
-static int
-keep_config_copy(struct container *c, int bundlefd, struct brig_err *err)
+int
+ctr_keep_config_copy(struct container *c, int bundlefd, struct brig_err *err)
 {
 	char buf[65536];
 	cleanup_close int in = -1, out = -1;
@@ -517,7 +517,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 		goto fail;
 	/* From here on, failure must undo: the state directory exists. */
 	if (c->is_vm) {
-		if (vm_create(c, err) < 0)
+		if (vm_create(c, bundlefd, err) < 0)
 			goto fail;
 		return 0;
 	}
@@ -536,7 +536,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	}
 	/* The init joins namespaces and writes sysctls (through the host's
 	 * /proc, before readonlyPaths exist) while runtime hooks run. */
-	if (run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
+	if (ctr_run_runtime_hooks(c, err) < 0 || sync_expect(c->sync_fd, SYNC_EARLY, &msg, err) < 0)
 		goto fail;
 	if (ctr_net_setup(c, err) < 0)
 		goto fail;
@@ -546,7 +546,7 @@ container_create(struct container *c, struct brig_global *g, const struct create
 	 * seccomp install alone takes ~0.5 ms for podman's profile): a
 	 * failure after this still removes the whole directory. */
 	if (sync_send(c->sync_fd, SYNC_MOUNTED, NULL) < 0 || take_console(c, err) < 0 ||
-	    state_write(c->dirfd, &c->st, err) < 0 || keep_config_copy(c, bundlefd, err) < 0 ||
+	    state_write(c->dirfd, &c->st, err) < 0 || ctr_keep_config_copy(c, bundlefd, err) < 0 ||
 	    pass_listener(c, err) < 0 || sync_expect(c->sync_fd, SYNC_READY, &msg, err) < 0)
 		goto fail;
 	if (o->pid_file != NULL && proc_write_pid_file(o->pid_file, c->pid, err) < 0)
@@ -566,15 +566,14 @@ fail:
 	return -1;
 }
 
-int
-container_go(struct container *c, struct brig_err *err)
+/* run: startContainer hooks, then the init's exec, which it reports. */
+static int
+go_init(struct container *c, struct brig_err *err)
 {
 	struct sync_msg msg;
 	cleanup_free char *json = NULL;
 	ssize_t n;
 
-	if (c->is_vm)
-		return vm_go(c, err);
 	if (c->cfg->hooks.n_start_container > 0) {
 		json = state_to_json(&c->st, "created", false);
 		if (hooks_run("startContainer", c->cfg->hooks.start_container,
@@ -597,6 +596,20 @@ container_go(struct container *c, struct brig_err *err)
 		((char *) &msg)[n] = '\0';
 		msg.payload[SYNC_PAYLOAD_MAX - 1] = '\0';
 		return brig_err_set(err, 0, "%s", msg.payload);
+	}
+	return 0;
+}
+
+int
+container_go(struct container *c, struct brig_err *err)
+{
+	cleanup_free char *json = NULL;
+
+	if (c->is_vm) {
+		if (vm_go(c, err) < 0)
+			return -1;
+	} else if (go_init(c, err) < 0) {
+		return -1;
 	}
 	if (c->cfg->hooks.n_poststart > 0) {
 		struct brig_err herr;

@@ -79,10 +79,15 @@ check_vm_config(const struct container *c, struct brig_err *err)
 	if (cfg->process.terminal)
 		return brig_err_set(err, 0, "config.json: process.terminal: the vm handler has no "
 					    "terminal yet");
-	if (cfg->hooks.n_prestart + cfg->hooks.n_create_runtime + cfg->hooks.n_create_container +
-		    cfg->hooks.n_start_container + cfg->hooks.n_poststart + cfg->hooks.n_poststop >
-	    0)
-		return brig_err_set(err, 0, "config.json: hooks: not run by the vm handler");
+	/* These run in the container's namespaces, which a guest has none of
+	 * on the host; the runtime's own hooks (docker's prestart among
+	 * them) run as for any container. */
+	if (cfg->hooks.n_create_container > 0)
+		return brig_err_set(err, 0, "config.json: hooks.createContainer: no container "
+					    "namespaces to run in under the vm handler");
+	if (cfg->hooks.n_start_container > 0)
+		return brig_err_set(err, 0, "config.json: hooks.startContainer: no container "
+					    "namespaces to run in under the vm handler");
 	if (c->opts->preserve_fds > 0)
 		return brig_err_set(err, 0, "--preserve-fds: not passed into a VM");
 	if (cfg->linux.n_net_devices > 0)
@@ -286,7 +291,7 @@ call_create(struct container *c, const struct vm_request *q, struct brig_err *er
 }
 
 int
-vm_create(struct container *c, struct brig_err *err)
+vm_create(struct container *c, int bundlefd, struct brig_err *err)
 {
 	struct vm_request q = { 0 };
 	int ret = -1;
@@ -309,7 +314,8 @@ vm_create(struct container *c, struct brig_err *err)
 	c->st.start_time = proc_start_time(c->pid);
 	if (c->pidfd < 0)
 		return brig_err_set(err, errno, "pidfd of brig-vm");
-	if (state_write(c->dirfd, &c->st, err) < 0)
+	if (ctr_run_runtime_hooks(c, err) < 0 || state_write(c->dirfd, &c->st, err) < 0 ||
+	    ctr_keep_config_copy(c, bundlefd, err) < 0)
 		return -1;
 	if (c->opts->pid_file != NULL && proc_write_pid_file(c->opts->pid_file, c->pid, err) < 0)
 		return -1;

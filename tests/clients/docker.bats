@@ -215,3 +215,18 @@ dk_cg_file() {
 	echo "$output"
 	[ "$output" = "after restart" ]
 }
+
+@test "docker: a second runtime entry with --handler vm runs the container in a VM" {
+	[ "${RUNTIME:-brig}" = brig ] && [ -z "${BRIG_CLIENT_RUNTIME:-}" ] ||
+		skip "the VM handler is brig's (RUNTIME=${RUNTIME:-} has none)"
+	command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+	[ -e /vmlinuz ] || skip "no /vmlinuz (linux-image-amd64)"
+	run dk run --runtime brig-vm --network none --rm brig-bb \
+		sh -c 'awk "/MemTotal/ { print \$2 }" /proc/meminfo; cat /proc/1/comm; exit 4'
+	echo "$output"
+	[ "$status" -eq 4 ]
+	# The guest's RAM (256 MiB by default), not this host's; its PID 1 is
+	# brig-vm's init, not the container's process.
+	[ "$(sed -n 1p <<<"$output")" -lt $((1024 * 1024)) ]
+	[ "$(sed -n 2p <<<"$output")" = init ]
+}

@@ -325,3 +325,31 @@ reached" ]
 	run pm exec "$NAME" echo restarted
 	[ "$output" = restarted ]
 }
+
+@test "podman: --annotation run.oci.handler=vm runs the container in a VM" {
+	[ "${RUNTIME:-brig}" = brig ] && [ -z "${BRIG_CLIENT_RUNTIME:-}" ] ||
+		skip "the VM handler is brig's (RUNTIME=${RUNTIME:-} has none)"
+	command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+	[ -e /vmlinuz ] || skip "no /vmlinuz (linux-image-amd64)"
+	run pm_run --rm --annotation run.oci.handler=vm --memory 300m localhost/busybox \
+		sh -c 'awk "/MemTotal/ { print \$2 }" /proc/meminfo; cat /proc/1/comm; exit 4'
+	echo "$output"
+	[ "$status" -eq 4 ]
+	# The guest's RAM is --memory (less what its kernel keeps); its PID 1
+	# is brig-vm's init.
+	[ "$(sed -n 1p <<<"$output")" -le $((300 * 1024)) ]
+	[ "$(sed -n 1p <<<"$output")" -gt $((200 * 1024)) ]
+	[ "$(sed -n 2p <<<"$output")" = init ]
+	# run -d, stop (SIGTERM reaches the guest's process), logs, rm
+	run pm_run -d --name "$NAME" --annotation run.oci.handler=vm localhost/busybox \
+		sh -c 'trap "echo stopping; exit 0" TERM; echo started; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	cl_wait_for 120 sh -c "podman logs $NAME | grep -q started"
+	run pm stop -t 30 "$NAME"
+	[ "$status" -eq 0 ]
+	run pm logs "$NAME"
+	[ "$output" = "started
+stopping" ]
+	run pm inspect -f '{{.State.ExitCode}}' "$NAME"
+	[ "$output" = 0 ]
+}

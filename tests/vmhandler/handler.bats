@@ -170,6 +170,26 @@ no_trace() {
 	[ "$kb" -le $((384 * 1024)) ]
 }
 
+@test "vm: prestart, createRuntime, poststart and poststop hooks run; createContainer is refused" {
+	hook() {
+		printf '{"path": "/bin/sh", "args": ["sh", "-c", "cat > %s/hook-%s"]}' "$B" "$1"
+	}
+	bundle ".hooks = {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)],
+		\"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}
+		| .process.args = [\"true\"]"
+	run_vm
+	[ "$status" -eq 0 ]
+	for h in prestart createRuntime poststart poststop; do
+		[ "$(jq -r .id "$B/hook-$h")" = "$ID" ]
+	done
+	[ "$(jq -r .handler "$B/hook-prestart")" = vm ]
+	bundle ".hooks = {\"createContainer\": [$(hook createContainer)]}"
+	run brig run -b "$B" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"hooks.createContainer"* ]]
+	no_trace
+}
+
 @test "vm: a missing kernel is a clear error and leaves nothing" {
 	bundle '.annotations["run.brig.vm.kernel"] = "/nonexistent/vmlinuz"'
 	run brig create -b "$B" "$ID"
