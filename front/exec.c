@@ -49,6 +49,11 @@ struct exec_job {
 static int
 check_running(const struct ctr_state *st, struct brig_err *err)
 {
+	/* The guest has no agent to start a second process, and brig-vm's
+	 * namespaces are the host's: never join them. */
+	if (st->vm_pid > 0)
+		return brig_err_set(err, 0, "container \"%s\" runs in a VM (run.oci.handler=vm): "
+					    "exec is not supported there", st->id);
 	switch (st->status) {
 	case CTR_CREATED:
 	case CTR_RUNNING:

@@ -132,6 +132,10 @@ no_trace() {
 	for _ in $(seq 100); do grep -q started "$B/out" && break; sleep 0.2; done
 	grep -q started "$B/out"
 	[ "$(brig state "$ID" | jq -r .status)" = running ]
+	# No agent in the guest, and brig-vm's namespaces are the host's.
+	run brig exec "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"runs in a VM"*"exec is not supported"* ]]
 	brig kill "$ID" TERM
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 	grep -q "got TERM" "$B/out"
