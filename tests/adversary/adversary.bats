@@ -74,7 +74,8 @@ refused() {
 	adv "$CG" cgroup thaw --path basic; [ "$status" -eq 0 ]
 	adv "$CG" cgroup kill --path basic; [ "$status" -eq 0 ]
 	sleep 0.2
-	! kill -0 "$child" 2>/dev/null
+	# (! CMD), not ! CMD: bash's errexit ignores a bare !, so it could never fail the test.
+	(! kill -0 "$child" 2>/dev/null)
 	adv "$CG" cgroup delete --path basic; [ "$status" -eq 0 ]
 	[ -z "$(leaf_dirs basic)" ]
 }
@@ -91,7 +92,7 @@ refused() {
 @test "attack 2: an absolute cgroup path outside the root is confined to <root>/<uid>" {
 	adv "$CG" cgroup create --path /sys/fs/cgroup/memory/escape
 	[ "$status" -eq 0 ]
-	! ls -d /sys/fs/cgroup/*/escape /sys/fs/cgroup/memory/sys 2>/dev/null
+	(! ls -d /sys/fs/cgroup/*/escape /sys/fs/cgroup/memory/sys 2>/dev/null)
 	[ -d "/sys/fs/cgroup/memory/$ADV_CGROOT/$UID_ADV/escape" ]
 	adv "$CG" cgroup delete --path escape
 	[ -z "$(leaf_dirs escape)" ]
@@ -100,7 +101,7 @@ refused() {
 @test "attack 3: a message naming another uid's subtree is ignored (SO_PEERCRED decides)" {
 	adv "$CG" cgroup create --path "/$ADV_CGROOT/0/claimed"
 	[ "$status" -eq 0 ]
-	! ls -d /sys/fs/cgroup/*/"$ADV_CGROOT"/0 2>/dev/null
+	(! ls -d /sys/fs/cgroup/*/"$ADV_CGROOT"/0 2>/dev/null)
 	[ -n "$(leaf_dirs claimed)" ]
 	adv "$CG" cgroup delete --path claimed
 }
@@ -223,7 +224,7 @@ refused() {
 	refused
 	# the client itself loaded it: the injection was real; the helper did not
 	[ -e /tmp/brig-adv-preload-marker.adv-client ]
-	! ls /tmp/brig-adv-preload-marker.brig-* 2>/dev/null
+	(! ls /tmp/brig-adv-preload-marker.brig-* 2>/dev/null)
 	[ "$(cg_tree)" = "$before" ]
 }
 
@@ -232,7 +233,7 @@ refused() {
 		MALLOC_CHECK_=3 MALLOC_PERTURB_=165 LD_PRELOAD="$ADV/bin/adv-preload.so" \
 		ADV_MARKER=/tmp/brig-adv-preload-marker "$ADV/bin/adv-client" "$CG" cgroup create --path envtest
 	[ "$status" -eq 0 ]
-	! ls /tmp/brig-adv-preload-marker.brig-* 2>/dev/null
+	(! ls /tmp/brig-adv-preload-marker.brig-* 2>/dev/null)
 	adv "$CG" cgroup delete --path envtest
 	[ "$status" -eq 0 ]
 	coproc HOLD { runuser -u "$ADV_USER" -- env -i FOO=bar LD_LIBRARY_PATH=/tmp "$ADV/bin/adv-client" "$CG" hold; }
@@ -396,7 +397,7 @@ refused() {
 	adv_mnt() { run runuser -u "$ADV_USER" -- "$ADV/bin/adv-client" "$MNT" mount "$@"; }
 	adv_mnt "$rootfs" "/../../../etc"
 	refused
-	! mountpoint -q /etc
+	(! mountpoint -q /etc)
 	rm -rf "$rootfs"
 }
 
@@ -405,8 +406,8 @@ refused() {
 	runuser -u "$ADV_USER" -- ln -s /etc "$rootfs/lnk"
 	run runuser -u "$ADV_USER" -- "$ADV/bin/adv-client" "$MNT" mount "$rootfs" /lnk
 	refused
-	! mountpoint -q /etc
-	! grep -q " $rootfs" /proc/self/mountinfo
+	(! mountpoint -q /etc)
+	(! grep -q " $rootfs" /proc/self/mountinfo)
 	rm -rf "$rootfs"
 }
 

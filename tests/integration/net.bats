@@ -176,7 +176,8 @@ make_netdev() {
 	set_args sleep 100
 	update_config '.linux.netDevices = {"nd0": {"name": "eth1"}}'
 	create_ct "$CT"
-	! ip -n "$NS" link show nd0 2>/dev/null
+	# (! CMD), not ! CMD: bash's errexit ignores a bare !, so it could never fail the test.
+	(! ip -n "$NS" link show nd0 2>/dev/null)
 	run rt exec "$CT" ip -o addr show eth1
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -140,7 +140,8 @@ no_trace() {
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 	grep -q "got TERM" "$B/out"
 	[ "$(brig state "$ID" | jq -r .status)" = stopped ]
-	! kill -0 "$qpid" 2>/dev/null
+	# (! CMD), not ! CMD: bash's errexit ignores a bare !, so it could never fail the test.
+	(! kill -0 "$qpid" 2>/dev/null)
 	brig delete "$ID"
 	no_trace
 }
@@ -158,7 +159,7 @@ no_trace() {
 	qpid=$(brig state "$ID" | jq -r .vmPid)
 	brig start "$ID"
 	brig delete --force "$ID"
-	! kill -0 "$qpid" 2>/dev/null
+	(! kill -0 "$qpid" 2>/dev/null)
 	no_trace
 }
 
