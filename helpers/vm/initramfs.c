@@ -9,6 +9,7 @@
  * base, then a second archive holding the process spec (spec.h); the
  * kernel unpacks concatenated archives one after the other.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -337,6 +338,30 @@ vminit_path(char *path, size_t len, struct brig_err *err)
 	return 0;
 }
 
+/* A new base image for REL makes the older ones for REL stale (another
+ * brig-vminit or module set): remove them.  A brig-vm that has one open
+ * keeps reading it. */
+static void
+base_prune(int dfd, const char *rel, const char *keep)
+{
+	char prefix[160];
+	int n = snprintf(prefix, sizeof(prefix), "base-%s-", rel);
+	int dup = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+	struct dirent *e;
+
+	if (d == NULL) {
+		if (dup >= 0)
+			close(dup);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (n > 0 && (size_t) n < sizeof(prefix) && strncmp(e->d_name, prefix, (size_t) n) == 0 &&
+		    strcmp(e->d_name, keep) != 0)
+			unlinkat(dfd, e->d_name, 0);
+	closedir(d);
+}
+
 /* Open the base image, building it first when it is not there.  A build
  * is a nameless file linked in when complete: a concurrent brig-vm sees
  * the whole image or none. */
@@ -360,6 +385,7 @@ base_open(int dfd, const char *rel, struct brig_err *err)
 	snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, tmp, dfd, name, AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST)
 		return brig_err_set(err, errno, "cache: %s", name);
+	base_prune(dfd, rel, name);
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return brig_err_set(err, errno, "lseek");
 	return steal_fd(&fd);
