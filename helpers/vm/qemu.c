@@ -241,6 +241,16 @@ port_fdset(struct argv *a, int fd, int kind)
 	arg(a, "fd=%d,set=%d", fd, fd);
 }
 
+/* 9p's file ownership: root's qemu gives files the guest's owners
+ * (passthrough); a user's cannot, and with "none" it does not try: files
+ * the guest makes are the user's, and the guest's chown is a no-op rather
+ * than a failed create. */
+static const char *
+security_model(void)
+{
+	return geteuid() == 0 ? "passthrough" : "none";
+}
+
 static void
 build_argv(const struct vm_request *q, const char *rel, int accel, const struct vm_fds *fds,
            struct argv *a)
@@ -280,8 +290,8 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 	else
 		arg(a, "%s", KERNEL_CMDLINE);
 	arg(a, "-fsdev");
-	arg(a, "local,id=rootfs,path=/proc/self/fd/%d,security_model=passthrough,multidevs=remap",
-	    QFD_ROOTFS);
+	arg(a, "local,id=rootfs,path=/proc/self/fd/%d,security_model=%s,multidevs=remap",
+	    QFD_ROOTFS, security_model());
 	arg(a, "-device");
 	arg(a, "virtio-9p-device,fsdev=rootfs,mount_tag=%s", SPEC_ROOT_TAG);
 	arg(a, "-device");
@@ -296,8 +306,8 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 		/* readonly=on: qemu refuses the guest's writes, whatever the
 		 * guest's own mount says. */
 		arg(a, "-fsdev");
-		arg(a, "local,id=m%u,path=/proc/self/fd/%u,security_model=passthrough,"
-		    "multidevs=remap%s", i, QFD_END + i, q->mounts[i].readonly ? ",readonly=on" : "");
+		arg(a, "local,id=m%u,path=/proc/self/fd/%u,security_model=%s,multidevs=remap%s", i,
+		    QFD_END + i, security_model(), q->mounts[i].readonly ? ",readonly=on" : "");
 		arg(a, "-device");
 		arg(a, "virtio-9p-device,fsdev=m%u,mount_tag=" SPEC_MOUNT_TAG "%u", i, i);
 	}
