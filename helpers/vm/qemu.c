@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -276,6 +277,11 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 	arg(a, "-display");
 	arg(a, "none");
 	arg(a, "-no-reboot");
+	/* qemu's own seccomp filter: a guest that takes qemu over cannot
+	 * exec, fork, change its ids or its scheduling, or use syscalls
+	 * qemu has no use for. */
+	arg(a, "-sandbox");
+	arg(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	arg(a, "-chardev");
 	arg(a, "file,id=con,path=/dev/fd/%d", QFD_CONSOLE);
 	arg(a, "-serial");
@@ -315,6 +321,27 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 
 /* ---- the process ---- */
 
+/* What root's qemu keeps of root: 9p passthrough gives the guest's files
+ * their owners, modes and device numbers (chown, fchmodat past the
+ * owner, mknod, file capabilities as xattrs).  Nothing else: no mounts,
+ * no module loading, no ptrace, no network administration, for a guest
+ * that took qemu over.  A user's qemu has nothing to drop. */
+#define QEMU_CAPS                                                                                  \
+	((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_DAC_READ_SEARCH) |        \
+	 (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | (1ULL << CAP_MKNOD) | (1ULL << CAP_SETFCAP))
+
+static void
+drop_caps(void)
+{
+	/* Root's exec gets the bounding set as its permitted set; past the
+	 * last capability the kernel says EINVAL, which ends the loop. */
+	for (int cap = 0; cap < 64; cap++)
+		if (!(QEMU_CAPS & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+		    errno == EINVAL)
+			break;
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn)) child_exec(char *const *argv, const int *src, int nsrc, int log)
 {
@@ -322,6 +349,7 @@ static void __attribute__((noreturn)) child_exec(char *const *argv, const int *s
 
 	/* qemu goes when brig-vm goes, however it goes. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	drop_caps();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing of the caller's terminal: qemu reads no stdin. */

@@ -139,6 +139,13 @@ no_trace() {
 	# qemu runs, a child of brig-vm, in the container's cgroup.
 	[ "$(ps -o ppid= -p "$qpid" | tr -d ' ')" = "$pid" ]
 	grep -q "$CGPARENT/$ID" "/proc/$qpid/cgroup"
+	# root's qemu keeps only what 9p passthrough needs (chown, dac_override,
+	# dac_read_search, fowner, fsetid, mknod, setfcap), under its own
+	# seccomp filter (-sandbox) and no_new_privs.
+	grep -qx "CapEff:	000000008800001f" "/proc/$qpid/status"
+	grep -qx "CapBnd:	000000008800001f" "/proc/$qpid/status"
+	grep -qx "Seccomp:	2" "/proc/$qpid/status"
+	grep -qx "NoNewPrivs:	1" "/proc/$qpid/status"
 	# Held before the exec: nothing printed yet.
 	[ ! -s "$B/out" ]
 	brig start "$ID"
