@@ -225,6 +225,8 @@ features_document(yajl_gen gen)
 	features_str(gen, "PATH of a bzImage");
 	features_str(gen, "run.brig.vm.accel");
 	features_str(gen, "auto|kvm|tcg");
+	features_str(gen, "run.brig.vm.fs");
+	features_str(gen, "9p|virtiofs");
 	yajl_gen_map_close(gen);
 	yajl_gen_map_close(gen);
 }

@@ -38,6 +38,7 @@
 #define ANN_HANDLER "run.oci.handler"
 #define ANN_KERNEL "run.brig.vm.kernel"
 #define ANN_ACCEL "run.brig.vm.accel"
+#define ANN_FS "run.brig.vm.fs"
 #define VM_DEFAULT_MIB 256u
 #define MIB (1024 * 1024)
 
@@ -111,6 +112,22 @@ pick_accel(const struct config *cfg, uint32_t *accel, struct brig_err *err)
 	else
 		return brig_err_set(err, 0, "config.json: annotations: %s: \"%s\" is not auto, kvm "
 					    "or tcg", ANN_ACCEL, a);
+	return 0;
+}
+
+/* How the rootfs reaches the guest: 9p (default) or virtiofs. */
+static int
+pick_fs(const struct config *cfg, uint32_t *fs, struct brig_err *err)
+{
+	const char *v = annotation(cfg, ANN_FS);
+
+	if (v == NULL || strcmp(v, "9p") == 0)
+		*fs = VM_FS_9P;
+	else if (strcmp(v, "virtiofs") == 0)
+		*fs = VM_FS_VIRTIOFS;
+	else
+		return brig_err_set(err, 0, "config.json: annotations: %s: \"%s\" is not 9p or "
+					    "virtiofs", ANN_FS, v);
 	return 0;
 }
 
@@ -197,7 +214,7 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 	q->kernel = (char *) annotation(cfg, ANN_KERNEL);
 	if (q->kernel == NULL)
 		q->kernel = BRIG_VM_KERNEL;
-	if (pick_accel(cfg, &q->accel, err) < 0)
+	if (pick_accel(cfg, &q->accel, err) < 0 || pick_fs(cfg, &q->fs, err) < 0)
 		return -1;
 	size_vm(&cfg->linux.resources, q);
 	q->hostname = cfg->hostname;

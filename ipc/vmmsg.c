@@ -52,6 +52,7 @@ vmmsg_encode(struct ipc_writer *w, const struct vm_request *q)
 		ipc_put_str(w, q->mounts[i].dest);
 		ipc_put_u32(w, q->mounts[i].readonly);
 	}
+	ipc_put_u32(w, q->fs);
 }
 
 /* ---- decoding ---- */
@@ -125,6 +126,7 @@ vmmsg_decode(struct ipc_reader *r, struct vm_request *q, struct brig_err *err)
 		ipc_get_str(r, &q->mounts[i].dest, false);
 		ipc_get_u32(r, &q->mounts[i].readonly);
 	}
+	ipc_get_u32(r, &q->fs);
 	/* The reader fails every get after its first failure: one check. */
 	if (ipc_reader_end(r) < 0) {
 		brig_err_set(err, EBADMSG, "vm request: %s", r->why ? r->why : "malformed");
@@ -219,6 +221,8 @@ check_ranges(const struct vm_request *q, struct brig_err *err)
 {
 	if (q->accel > VM_ACCEL_TCG)
 		return brig_err_set(err, EINVAL, "accel: unknown value %u", q->accel);
+	if (q->fs > VM_FS_VIRTIOFS)
+		return brig_err_set(err, EINVAL, "fs: unknown value %u", q->fs);
 	if (q->mem_mib < VMMSG_MEM_MIN || q->mem_mib > VMMSG_MEM_MAX)
 		return brig_err_set(err, EINVAL, "memory: %u MiB is outside %u..%u", q->mem_mib,
 		                    VMMSG_MEM_MIN, VMMSG_MEM_MAX);

@@ -27,6 +27,11 @@
 #include "ipc/codec.h"
 #include "lib/err.h"
 
+enum vm_fs {
+	VM_FS_9P = 0,       /* qemu's own 9p server */
+	VM_FS_VIRTIOFS = 1, /* virtiofsd (root only) */
+};
+
 enum vm_accel {
 	VM_ACCEL_AUTO = 0, /* KVM when /dev/kvm opens and the CPU has vmx/svm */
 	VM_ACCEL_KVM = 1,
@@ -66,6 +71,7 @@ struct vm_request {
 	struct vm_rlimit *rlimits;
 	uint32_t n_mounts;
 	struct vm_mount *mounts;
+	uint32_t fs; /* enum vm_fs: how the rootfs is shared */
 	uint32_t hold; /* not on the wire: IPC_VM_CREATE sets it */
 };
 

@@ -27,13 +27,16 @@
 #include "lib/cleanup.h"
 #include "lib/sha256.h"
 
-#define BASE_FORMAT "brig-vm-base-3"
+#define BASE_FORMAT "brig-vm-base-4"
 #define MODULE_MAX (16u * 1024u * 1024u)
 #define MODDEP_MAX (8u * 1024u * 1024u)
 #define MAX_MODULES 32
 
 /* What the guest loads, each after its dependencies. */
-static const char *const wanted_modules[] = {"virtio_mmio", "virtio_console", "9pnet_virtio", "9p"};
+static const char *const wanted_modules[] = {"virtio_mmio", "virtio_console", "9pnet_virtio", "9p",
+                                             NULL};
+/* Loaded only for a rootfs over virtiofs (SPEC_MODULES_VIRTIOFS). */
+static const char *const virtiofs_modules[] = {"virtiofs", NULL};
 
 /* ---- newc writer ---- */
 
@@ -153,14 +156,15 @@ add_unique(char **list, int *n, const char *path, struct brig_err *err)
 	return 0;
 }
 
-/* Every module of wanted_modules with its dependencies, dependencies
- * first (modules.dep lists them nearest first: taken in reverse).  A
- * module modules.dep does not know is built in. */
+/* Every module of WANTED with its dependencies, dependencies first
+ * (modules.dep lists them nearest first: taken in reverse).  A module
+ * modules.dep does not know is built in. */
 static int
-module_order(const char *dep, char **list, int *n, struct brig_err *err)
+module_order(const char *dep, const char *const *wanted, char **list, int *n,
+             struct brig_err *err)
 {
-	for (size_t w = 0; w < sizeof(wanted_modules) / sizeof(wanted_modules[0]); w++) {
-		cleanup_free char *line = moddep_line(dep, wanted_modules[w]);
+	for (size_t w = 0; wanted[w] != NULL; w++) {
+		cleanup_free char *line = moddep_line(dep, wanted[w]);
 		char *deps[MAX_MODULES], *save = NULL, *tok;
 		int nd = 0;
 
@@ -204,8 +208,11 @@ strip_signature(const char *ko, size_t *len)
 	*len = n - info - sig;
 }
 
+/* The modules of WANTED into the image, and LISTNAME listing them in load
+ * order for brig-vminit. */
 static int
-base_modules(struct cpio *c, const char *rel, struct brig_err *err)
+base_modules(struct cpio *c, const char *rel, const char *const *wanted, const char *listname,
+             struct brig_err *err)
 {
 	char mdir[PATH_MAX], *list[MAX_MODULES];
 	cleanup_free char *dep = NULL, *names = NULL;
@@ -217,13 +224,13 @@ base_modules(struct cpio *c, const char *rel, struct brig_err *err)
 	dfd = open(mdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 && errno == ENOENT) {
 		/* A kernel with everything built in. */
-		cpio_entry(c, SPEC_MODULES, S_IFREG | 0644, 0, "", 0);
+		cpio_entry(c, listname, S_IFREG | 0644, 0, "", 0);
 		return 0;
 	}
 	dep = dfd < 0 ? NULL : slurp(dfd, "modules.dep", MODDEP_MAX, &len, err);
 	if (dep == NULL)
 		return dfd < 0 ? brig_err_set(err, errno, "%s", mdir) : -1;
-	if (module_order(dep, list, &n, err) < 0)
+	if (module_order(dep, wanted, list, &n, err) < 0)
 		ret = -1;
 	names = calloc((size_t) n + 1, 64 + 16);
 	for (int i = 0; ret == 0 && i < n; i++) {
@@ -244,7 +251,7 @@ base_modules(struct cpio *c, const char *rel, struct brig_err *err)
 	for (int i = 0; i < n; i++)
 		free(list[i]);
 	if (ret == 0)
-		cpio_entry(c, SPEC_MODULES, S_IFREG | 0644, 0, names ? names : "", nlen);
+		cpio_entry(c, listname, S_IFREG | 0644, 0, names ? names : "", nlen);
 	return ret;
 }
 
@@ -264,7 +271,8 @@ base_write(int fd, const char *vminit, const char *rel, struct brig_err *err)
 	/* The kernel opens it as init's stdin, stdout and stderr. */
 	cpio_entry(&c, "dev/console", S_IFCHR | 0600, makedev(5, 1), NULL, 0);
 	cpio_entry(&c, "init", S_IFREG | 0755, 0, init, len);
-	if (!c.failed && base_modules(&c, rel, err) < 0)
+	if (!c.failed && (base_modules(&c, rel, wanted_modules, SPEC_MODULES, err) < 0 ||
+	                  base_modules(&c, rel, virtiofs_modules, SPEC_MODULES_VIRTIOFS, err) < 0))
 		return -1;
 	cpio_trailer(&c);
 	return c.failed ? -1 : 0;
@@ -437,6 +445,8 @@ spec_build(const struct vm_request *q, char *buf, size_t cap, size_t *len, struc
 		spec_put(buf, &off, cap, &over, "hostname", q->hostname);
 	if (q->hold)
 		spec_put(buf, &off, cap, &over, "hold", "1");
+	if (q->fs == VM_FS_VIRTIOFS)
+		spec_put(buf, &off, cap, &over, "rootfs", "virtiofs");
 	for (uint32_t i = 0; i < q->n_mounts; i++) {
 		char v[4200];
 

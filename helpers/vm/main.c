@@ -154,7 +154,8 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	                      .out = req->fds[1],
 	                      .err = req->fds[2],
 	                      .kernel = vmlinux >= 0 ? vmlinux : kernel,
-	                      .initrd = initrd};
+	                      .initrd = initrd,
+	                      .cache = cache};
 	ret = open_mounts(q, &fds, err);
 	if (ret == 0)
 		ret = vm_qemu_start(q, rel, &fds, &s->qemu, err);
@@ -162,6 +163,7 @@ start(const struct vm_request *q, struct ipc_msg *req, struct vm_state *s, struc
 	if (ret < 0) {
 		if (s->qemu.pid > 0)
 			waitpid(s->qemu.pid, NULL, 0);
+		vm_virtiofsd_stop(&s->qemu.fsd_pid);
 		return -1;
 	}
 	return 0;
@@ -282,6 +284,7 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 	}
 	if (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
 		s->reaped = 1;
+	vm_virtiofsd_stop(&s->qemu.fsd_pid);
 	return 0;
 }
 
@@ -335,9 +338,13 @@ vm_wait_ready(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 
 		if (ready < 0 && errno == EINTR)
 			continue;
-		if (ready == 0)
-			return brig_err_set(err, ETIMEDOUT, "the guest was not ready in %u s",
-			                    timeout_ms / 1000);
+		if (ready == 0) {
+			char tail[256];
+
+			vm_log_tail(s->qemu.qemu_log, tail, sizeof(tail));
+			return brig_err_set(err, ETIMEDOUT, "the guest was not ready in %u s%s%s",
+			                    timeout_ms / 1000, tail[0] ? "; qemu: " : "", tail);
+		}
 		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
 			return brig_err_set(err, ECONNRESET, "the caller went away");
 		n = read(s->qemu.status_rd, s->status + s->status_len,
@@ -438,6 +445,7 @@ vm_stop_qemu(struct vm_state *s)
 	kill(s->qemu.pid, SIGKILL);
 	if (waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
 		s->reaped = 1;
+	vm_virtiofsd_stop(&s->qemu.fsd_pid);
 }
 
 /* IPC_VM_STOP.  Privilege: the caller's; kills only the qemu it started. */

@@ -92,6 +92,7 @@ exit_code(struct vm_state *s)
 	while (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) < 0 && errno == EINTR)
 		;
 	s->reaped = 1;
+	vm_virtiofsd_stop(&s->qemu.fsd_pid);
 	if (vm_parse_status(s, &code, &err) == 0)
 		return code > 255 ? 255 : (int) code;
 	fprintf(stderr, "brig-vm: %s\n", err.msg);

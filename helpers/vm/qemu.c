@@ -52,6 +52,7 @@ enum {
 	QFD_STATUS,
 	QFD_SIGNAL,
 	QFD_CONSOLE,
+	QFD_VFS, /* virtiofs: qemu's end of virtiofsd's socket */
 	QFD_END, /* then the shared directories, QFD_END + i */
 	QFD_ALL = QFD_END + VMMSG_MAX_MOUNTS
 };
@@ -262,7 +263,17 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 
 	arg(a, QEMU);
 	arg(a, "-M");
-	arg(a, "microvm,acpi=%s", cmdline_devices(rel) ? "off" : "on");
+	/* virtiofs: guest memory qemu can share with virtiofsd. */
+	arg(a, "microvm,acpi=%s%s", cmdline_devices(rel) ? "off" : "on",
+	    q->fs == VM_FS_VIRTIOFS ? ",memory-backend=mem" : "");
+	if (q->fs == VM_FS_VIRTIOFS) {
+		arg(a, "-object");
+		arg(a, "memory-backend-memfd,id=mem,size=%uM,share=on", q->mem_mib);
+		/* virtiofsd (libvhost-user) serves modern virtio only; microvm's
+		 * virtio-mmio devices are legacy unless told otherwise. */
+		arg(a, "-global");
+		arg(a, "virtio-mmio.force-legacy=false");
+	}
 	arg(a, "-accel");
 	arg(a, "%s", accel == VM_ACCEL_KVM ? "kvm" : "tcg");
 	/* Nested KVM can refuse the ARCH_CAPABILITIES MSR -cpu host sets. */
@@ -295,11 +306,18 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 		arg(a, "%s tsc_early_khz=%lu", KERNEL_CMDLINE, khz);
 	else
 		arg(a, "%s", KERNEL_CMDLINE);
-	arg(a, "-fsdev");
-	arg(a, "local,id=rootfs,path=/proc/self/fd/%d,security_model=%s,multidevs=remap",
-	    QFD_ROOTFS, security_model());
-	arg(a, "-device");
-	arg(a, "virtio-9p-device,fsdev=rootfs,mount_tag=%s", SPEC_ROOT_TAG);
+	if (q->fs == VM_FS_VIRTIOFS) {
+		arg(a, "-chardev");
+		arg(a, "socket,id=vfs,fd=%d", QFD_VFS);
+		arg(a, "-device");
+		arg(a, "vhost-user-fs-device,chardev=vfs,tag=%s", SPEC_ROOT_TAG);
+	} else {
+		arg(a, "-fsdev");
+		arg(a, "local,id=rootfs,path=/proc/self/fd/%d,security_model=%s,multidevs=remap",
+		    QFD_ROOTFS, security_model());
+		arg(a, "-device");
+		arg(a, "virtio-9p-device,fsdev=rootfs,mount_tag=%s", SPEC_ROOT_TAG);
+	}
 	arg(a, "-device");
 	arg(a, "virtio-serial-device,max_ports=8");
 	port_fdset(a, QFD_OUT, out);
@@ -394,6 +412,7 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 		src[i] = -1;
 	memset(vm, 0, sizeof(*vm));
 	vm->pidfd = vm->status_rd = vm->signal_wr = vm->console = vm->qemu_log = -1;
+	vm->fsd_pid = -1;
 	accel = pick_accel(q->accel, err);
 	if (a == NULL || accel < 0)
 		return a == NULL ? brig_err_set(err, ENOMEM, "qemu argv") : -1;
@@ -418,6 +437,18 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 	for (uint32_t i = 0; i < fds->n_mounts; i++)
 		if (high_dup(fds->mounts[i], &src[QFD_END + i], err) < 0)
 			goto fail;
+	if (q->fs == VM_FS_VIRTIOFS) {
+		int vfs = vm_virtiofsd_start(fds->cache, fds->rootfs, log, &vm->fsd_pid, err);
+
+		if (vfs < 0)
+			goto fail;
+		src[QFD_VFS] = fcntl(vfs, F_DUPFD_CLOEXEC, 64);
+		close(vfs);
+		if (src[QFD_VFS] < 0)
+			goto sys_fail;
+	} else if (high_dup(fds->rootfs, &src[QFD_VFS], err) < 0) {
+		goto fail; /* a placeholder: every number up to QFD_END is moved */
+	}
 	pid = fork();
 	if (pid < 0)
 		goto sys_fail;
@@ -439,6 +470,7 @@ vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *
 sys_fail:
 	brig_err_set(err, errno, "start qemu");
 fail:
+	vm_virtiofsd_stop(&vm->fsd_pid);
 	close_all(src, QFD_ALL);
 	close_all(status, 2);
 	close_all(sig, 2);

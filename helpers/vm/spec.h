@@ -15,6 +15,8 @@
  *   rlimit=T,S,H  RLIMIT_ number, soft, hard (decimal; 2^64-1 = infinity)
  *   mount=N:ro|rw:/DEST  a shared directory: 9p tag SPEC_MOUNT_TAG N (0..),
  *                 mounted on DEST after the rootfs, read-only with ro
+ *   rootfs=virtiofs  at most once: the rootfs is a virtiofs (tag
+ *                 SPEC_ROOT_TAG), its modules in SPEC_MODULES_VIRTIOFS; else 9p
  *   hold=1        at most once: set the process up, find its executable,
  *                 write "ready\n" on the status port, and exec only when
  *                 the host writes a 0 byte on the signal port (brig create
@@ -30,6 +32,7 @@
 
 #define SPEC_PATH "brig/spec"       /* in the cpio: no leading slash */
 #define SPEC_MODULES "brig/modules" /* in the base image: one .ko path a line */
+#define SPEC_MODULES_VIRTIOFS "brig/modules.virtiofs" /* the same, for rootfs=virtiofs */
 #define SPEC_MAGIC "brig-vm-spec=1"
 
 /* Names of the guest's virtio serial ports (virtserialport name=). */

@@ -36,12 +36,14 @@ struct vm_qemu {
 	int status_rd; /* the guest's status port, read end */
 	int signal_wr; /* the guest's signal port, write end */
 	int console;   /* memfd: the guest's console (ttyS0) */
-	int qemu_log;  /* memfd: qemu's own stdout and stderr */
+	int qemu_log;  /* memfd: qemu's own stdout and stderr (and virtiofsd's) */
+	pid_t fsd_pid; /* virtiofsd, for a rootfs over virtiofs; -1 otherwise */
 };
 
 /* The fds START received, already checked. */
 struct vm_fds {
 	int rootfs, out, err, kernel, initrd;
+	int cache; /* the cache dir (O_PATH): virtiofs binds its socket there */
 	int mounts[VMMSG_MAX_MOUNTS]; /* O_PATH dirs, as the request's mounts */
 	uint32_t n_mounts;
 };
@@ -50,6 +52,12 @@ struct vm_fds {
  * nothing left running. */
 int vm_qemu_start(const struct vm_request *q, const char *rel, const struct vm_fds *fds,
                   struct vm_qemu *vm, struct brig_err *err);
+
+/* virtiofs.c: a virtiofsd serving ROOTFS, its stdout and stderr on LOG.
+ * Returns qemu's end of its vhost-user socket, with *PID set; -1 with ERR
+ * set (and nothing running).  _stop kills and reaps it (once). */
+int vm_virtiofsd_start(int cache_dfd, int rootfs, int log, pid_t *pid, struct brig_err *err);
+void vm_virtiofsd_stop(pid_t *pid);
 
 /* The last line of a memfd log, for an error message ("" if none). */
 void vm_log_tail(int fd, char *buf, size_t len);

@@ -157,10 +157,10 @@ module_params(const char *cmdline, const char *path, char *out, size_t len)
 /* The module list: one path a line, dependencies first.  A module the
  * kernel already has (built in, or loaded) is no error. */
 static void
-load_modules(void)
+load_modules(const char *listfile)
 {
 	size_t len, clen;
-	char *list = read_file("/" SPEC_MODULES, SPEC_MAX, &len), *line, *save = NULL;
+	char *list = read_file(listfile, SPEC_MAX, &len), *line, *save = NULL;
 	char *cmdline = read_file("/proc/cmdline", SPEC_MAX, &clen), params[4096];
 
 	list[len < SPEC_MAX ? len : SPEC_MAX - 1] = '\0';
@@ -234,14 +234,18 @@ port_open(const char *name)
 /* ---- the rootfs ---- */
 
 static void
-mount_rootfs(void)
+mount_rootfs(int virtiofs)
 {
-	const char *opts = "trans=virtio,version=9p2000.L,msize=262144,access=client";
+	const char *type = virtiofs ? "virtiofs" : "9p";
+	const char *opts = virtiofs ? "" : "trans=virtio,version=9p2000.L,msize=262144,access=client";
 
-	/* The 9p transport may still be probing its device. */
-	for (long waited = 0; mount(SPEC_ROOT_TAG, "/newroot", "9p", 0, opts) < 0; waited += 2) {
-		if ((errno != ENOENT && errno != ENODEV) || waited >= PORT_WAIT_MS)
-			die("mount the rootfs (9p, tag %s): %s", SPEC_ROOT_TAG, strerror(errno));
+	/* The transport may still be probing its device. */
+	for (long waited = 0; mount(SPEC_ROOT_TAG, "/newroot", type, 0, opts) < 0; waited += 2) {
+		/* (virtiofs says EINVAL for a tag it has not seen yet) */
+		int probing = errno == ENOENT || errno == ENODEV || (virtiofs && errno == EINVAL);
+
+		if (!probing || waited >= PORT_WAIT_MS)
+			die("mount the rootfs (%s, tag %s): %s", type, SPEC_ROOT_TAG, strerror(errno));
 		sleep_ms(2);
 	}
 	/* The initramfs cannot be pivoted away: move the new root over it. */
@@ -375,7 +379,7 @@ main(void)
 	mount_or_die("proc", "/proc", "proc", 0, NULL);
 	mount_or_die("sysfs", "/sys", "sysfs", 0, NULL);
 	mount_or_die("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	load_modules();
+	load_modules("/" SPEC_MODULES);
 	status_fd = port_open(PORT_STATUS);
 	out = port_open(PORT_STDOUT);
 	err = port_open(PORT_STDERR);
@@ -383,10 +387,12 @@ main(void)
 	buf = read_file("/" SPEC_PATH, SPEC_MAX, &len);
 	if (vmi_spec_parse(buf, len, &spec, why, sizeof(why)) < 0)
 		die("%s", why);
+	if (spec.virtiofs)
+		load_modules("/" SPEC_MODULES_VIRTIOFS);
 	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nul < 0)
 		die("/dev/null: %s", strerror(errno));
-	mount_rootfs();
+	mount_rootfs(spec.virtiofs);
 	mount_inside();
 	mount_shared(&spec);
 	if (spec.hostname != NULL && sethostname(spec.hostname, strlen(spec.hostname)) < 0)

@@ -43,6 +43,7 @@ struct vmi_spec {
 	int have_uid, have_gid, have_umask;
 	struct vmi_mount mounts[VMI_MAX_MOUNTS];
 	size_t nmounts;
+	int virtiofs; /* the rootfs is a virtiofs, not 9p */
 	int hold; /* wait for the host's go before the exec (brig create) */
 };
 

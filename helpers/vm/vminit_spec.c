@@ -129,6 +129,12 @@ parse_record(char *key, char *v, struct vmi_spec *s)
 	}
 	if (strcmp(key, "mount") == 0)
 		return s->nmounts >= VMI_MAX_MOUNTS ? -1 : parse_mount(v, &s->mounts[s->nmounts++]);
+	if (strcmp(key, "rootfs") == 0) {
+		if (s->virtiofs || strcmp(v, "virtiofs") != 0)
+			return -1;
+		s->virtiofs = 1;
+		return 0;
+	}
 	if (strcmp(key, "hold") == 0) {
 		if (s->hold || strcmp(v, "1") != 0)
 			return -1;

@@ -126,6 +126,19 @@ no_trace() {
 	rm -f "$VT/shared/new"
 }
 
+@test "vm: the rootfs over virtiofs (run.brig.vm.fs=virtiofs), bind mounts still 9p" {
+	[ -x /usr/lib/qemu/virtiofsd ] || skip "no /usr/lib/qemu/virtiofsd"
+	bundle '.annotations["run.brig.vm.fs"] = "virtiofs"
+		| .mounts += [{"destination": "/mnt/rw", "type": "bind", "source": "'"$VT/shared"'", "options": ["rbind"]}]
+		| .process.args = ["sh", "-c", "grep -E \" (/|/mnt/rw) \" /proc/mounts | cut -d \" \" -f 2,3; echo via-virtiofs > /tmp/vfs-made"]'
+	run_vm
+	[ "$status" -eq 0 ]
+	[ "$(cat "$B/out")" = "$(printf '/ virtiofs\n/mnt/rw 9p')" ]
+	[ "$(cat "$B/rootfs/tmp/vfs-made")" = via-virtiofs ]
+	rm -f "$B/rootfs/tmp/vfs-made"
+	no_trace
+}
+
 @test "vm: create, state, start, kill, state, delete" {
 	bundle '.process.args = ["sh", "-c", "trap \"echo got TERM; exit 9\" TERM; echo started; while :; do sleep 0.1; done"]'
 	brig create -b "$B" --pid-file "$B/pid" "$ID" >"$B/out" 2>"$B/err"
@@ -247,6 +260,10 @@ no_trace() {
 	run brig run -b "$B" "$ID"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"run.brig.vm.accel"* ]]
+	bundle '.annotations["run.brig.vm.fs"] = "nfs"'
+	run brig run -b "$B" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'run.brig.vm.fs: "nfs" is not 9p or virtiofs'* ]]
 	no_trace
 }
 
