@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,22 +84,37 @@ vm_kernel_release(int kfd, char *rel, size_t len, struct brig_err *err)
 	return 0;
 }
 
-/* Whether the kernel of release REL finds virtio-mmio devices on its
- * command line (CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, in /boot/config-REL).
- * Then qemu may skip ACPI (acpi=off: it names the devices there); Debian's
- * kernel has no such option and finds them only in the ACPI tables. */
 static int
-cmdline_devices(const char *rel)
+config_says_cmdline_devices(const char *path)
 {
-	char path[256], line[256];
-	cleanup_fclose FILE *f = NULL;
+	char line[256];
+	cleanup_fclose FILE *f = fopen(path, "re");
 
-	snprintf(path, sizeof(path), "/boot/config-%s", rel);
-	f = fopen(path, "re");
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
 		if (strcmp(line, "CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y\n") == 0)
 			return 1;
 	return 0;
+}
+
+/* Whether the kernel KERNEL, of release REL, finds virtio-mmio devices on
+ * its command line (CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES).  Then qemu may
+ * skip ACPI (acpi=off: it names the devices there); Debian's kernel has no
+ * such option and finds them only in the ACPI tables.  The config is
+ * /boot/config-REL (Debian's packages), or "config" next to the kernel
+ * (scripts/build-vm-kernel's minimal kernel, which has no ACPI at all). */
+static int
+cmdline_devices(const char *kernel, const char *rel)
+{
+	char path[PATH_MAX];
+	const char *slash = strrchr(kernel, '/');
+
+	snprintf(path, sizeof(path), "/boot/config-%s", rel);
+	if (config_says_cmdline_devices(path))
+		return 1;
+	if (slash == NULL || (size_t) (slash - kernel) + sizeof("/config") > sizeof(path))
+		return 0;
+	snprintf(path, sizeof(path), "%.*s/config", (int) (slash - kernel), kernel);
+	return config_says_cmdline_devices(path);
 }
 
 /* ---- accelerator and clock ---- */
@@ -264,7 +280,7 @@ build_argv(const struct vm_request *q, const char *rel, int accel, const struct 
 	arg(a, QEMU);
 	arg(a, "-M");
 	/* virtiofs: guest memory qemu can share with virtiofsd. */
-	arg(a, "microvm,acpi=%s%s", cmdline_devices(rel) ? "off" : "on",
+	arg(a, "microvm,acpi=%s%s", cmdline_devices(q->kernel, rel) ? "off" : "on",
 	    q->fs == VM_FS_VIRTIOFS ? ",memory-backend=mem" : "");
 	if (q->fs == VM_FS_VIRTIOFS) {
 		arg(a, "-object");
