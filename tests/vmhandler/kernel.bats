@@ -6,7 +6,8 @@
 #   BRIG_VM_KERNEL=DIR/bzImage bats tests/vmhandler/kernel.bats
 #
 # BRIG_VM_KERNEL defaults to /var/tmp/brig-vm-kernel/bzImage; the tests
-# skip when there is no such kernel (building one takes ~11 minutes).
+# skip when there is no such kernel (building one takes ~4 minutes; CI
+# does not).
 # vmhandler.bats runs the same cases with any kernel: point its
 # tests/unit/vmclient at a wrapper that passes -k first.
 
