@@ -64,14 +64,23 @@ collect(struct brig_global *g, struct list_entry **out)
 	return n;
 }
 
+/* The owner's name from /etc/passwd, read here rather than through NSS
+ * (a static brig has no NSS: lib/nonss.c), as runc's list does without cgo;
+ * "#UID" when it has none. */
 static const char *
 owner_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(uid);
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
 
-	if (pw != NULL)
-		return pw->pw_name;
 	snprintf(buf, len, "#%u", (unsigned) uid);
+	while (f != NULL && (pw = fgetpwent(f)) != NULL)
+		if (pw->pw_uid == uid) {
+			snprintf(buf, len, "%s", pw->pw_name);
+			break;
+		}
+	if (f != NULL)
+		fclose(f);
 	return buf;
 }
 
