@@ -42,6 +42,9 @@ setup() {
 	[ "$(id -u)" -eq 0 ] || skip "root podman (podman-rootless.bats is the rootless one)"
 	command -v podman >/dev/null || skip "no podman (scripts/install-deps)"
 	NAME=pm$$-$BATS_TEST_NUMBER
+	# conmon writes a file "oom" into its working directory (podman's)
+	# when an exec session is OOM-killed: not into the source tree.
+	cd "$BATS_TEST_TMPDIR"
 }
 
 teardown() {
