@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -204,6 +205,25 @@ shared_mounts(const struct config *cfg, struct vm_request *q, struct brig_err *e
 	return 0;
 }
 
+/* UID as the host sees it, through /proc/self/uid_map (the same number
+ * outside any user namespace); UID itself where the map does not say. */
+static uid_t
+host_uid(uid_t uid)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+	uid_t host = uid;
+
+	while (f != NULL && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		if (uid >= inside && uid - inside < count) {
+			host = (uid_t) (outside + (uid - inside));
+			break;
+		}
+	if (f != NULL)
+		fclose(f);
+	return host;
+}
+
 /* The request for brig-vm; its strings point into the config. */
 static int
 build_request(const struct container *c, struct vm_request *q, struct brig_err *err)
@@ -236,9 +256,11 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 						    .hard = p->rlimits[i].hard };
 	if (shared_mounts(cfg, q, err) < 0)
 		return -1;
-	if (geteuid() != 0)
-		/* brig-vm keeps the cache only in a directory of its user's. */
-		q->cache_dir = xasprintf("/var/tmp/brig-vm-%u", (unsigned) geteuid());
+	if (geteuid() != 0 || c->g->nested_userns)
+		/* brig-vm keeps the cache only in a directory of its user's:
+		 * the host's root has /var/tmp/brig-vm, anyone else (rootless
+		 * podman's root too) one named by their uid on the host. */
+		q->cache_dir = xasprintf("/var/tmp/brig-vm-%u", (unsigned) host_uid(geteuid()));
 	return 0;
 }
 

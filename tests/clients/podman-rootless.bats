@@ -144,3 +144,18 @@ is_brig_runtime() {
 	run pm rm -f -t 0 "$NAME"
 	[ "$status" -eq 0 ]
 }
+
+@test "podman rootless: --annotation run.oci.handler=vm runs the container in a VM" {
+	is_brig_runtime || skip "the VM handler is brig's"
+	command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+	kernel=/vmlinuz
+	[ -e "$kernel" ] || kernel=$(ls -v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n 1)
+	[ -r "$kernel" ] || skip "no readable guest kernel (linux-image-amd64)"
+	run pm run --rm --network none --annotation run.oci.handler=vm \
+		--annotation run.brig.vm.kernel="$kernel" localhost/busybox \
+		sh -c 'cat /proc/1/comm; echo made > /tmp/f && cat /tmp/f; exit 5'
+	echo "$output"
+	[ "$status" -eq 5 ]
+	[ "$output" = "init
+made" ]
+}
