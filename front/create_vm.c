@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -24,6 +23,7 @@
 
 #include "front/container.h"
 #include "front/proc.h"
+#include "front/rootless.h"
 #include "ipc/io.h"
 #include "ipc/pidfd.h"
 #include "ipc/vmmsg.h"
@@ -43,20 +43,11 @@
 #define VM_DEFAULT_MIB 256u
 #define MIB (1024 * 1024)
 
-static const char *
-annotation(const struct config *cfg, const char *key)
-{
-	for (size_t i = 0; i < cfg->n_annotations; i++)
-		if (strcmp(cfg->annotations[i].key, key) == 0)
-			return cfg->annotations[i].value;
-	return NULL;
-}
-
 int
 vm_handler_wanted(const struct brig_global *g, const struct config *cfg, bool *vm,
 		  struct brig_err *err)
 {
-	const char *h = annotation(cfg, ANN_HANDLER);
+	const char *h = config_annotation(cfg, ANN_HANDLER);
 
 	*vm = false;
 	if (g->handler != NULL)
@@ -100,7 +91,7 @@ check_vm_config(const struct container *c, struct brig_err *err)
 static int
 pick_accel(const struct config *cfg, uint32_t *accel, struct brig_err *err)
 {
-	const char *a = annotation(cfg, ANN_ACCEL);
+	const char *a = config_annotation(cfg, ANN_ACCEL);
 
 	if (a == NULL)
 		a = getenv("BRIG_VM_ACCEL");
@@ -120,7 +111,7 @@ pick_accel(const struct config *cfg, uint32_t *accel, struct brig_err *err)
 static int
 pick_fs(const struct config *cfg, uint32_t *fs, struct brig_err *err)
 {
-	const char *v = annotation(cfg, ANN_FS);
+	const char *v = config_annotation(cfg, ANN_FS);
 
 	if (v == NULL || strcmp(v, "9p") == 0)
 		*fs = VM_FS_9P;
@@ -205,25 +196,6 @@ shared_mounts(const struct config *cfg, struct vm_request *q, struct brig_err *e
 	return 0;
 }
 
-/* UID as the host sees it, through /proc/self/uid_map (the same number
- * outside any user namespace); UID itself where the map does not say. */
-static uid_t
-host_uid(uid_t uid)
-{
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long inside, outside, count;
-	uid_t host = uid;
-
-	while (f != NULL && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
-		if (uid >= inside && uid - inside < count) {
-			host = (uid_t) (outside + (uid - inside));
-			break;
-		}
-	if (f != NULL)
-		fclose(f);
-	return host;
-}
-
 /* The request for brig-vm; its strings point into the config. */
 static int
 build_request(const struct container *c, struct vm_request *q, struct brig_err *err)
@@ -231,7 +203,7 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 	const struct config *cfg = c->cfg;
 	const struct cfg_process *p = &cfg->process;
 
-	q->kernel = (char *) annotation(cfg, ANN_KERNEL);
+	q->kernel = (char *) config_annotation(cfg, ANN_KERNEL);
 	if (q->kernel == NULL)
 		q->kernel = BRIG_VM_KERNEL;
 	if (pick_accel(cfg, &q->accel, err) < 0 || pick_fs(cfg, &q->fs, err) < 0)
@@ -260,7 +232,7 @@ build_request(const struct container *c, struct vm_request *q, struct brig_err *
 		/* brig-vm keeps the cache only in a directory of its user's:
 		 * the host's root has /var/tmp/brig-vm, anyone else (rootless
 		 * podman's root too) one named by their uid on the host. */
-		q->cache_dir = xasprintf("/var/tmp/brig-vm-%u", (unsigned) host_uid(geteuid()));
+		q->cache_dir = xasprintf("/var/tmp/brig-vm-%u", (unsigned) rootless_host_uid(geteuid()));
 	return 0;
 }
 

@@ -34,6 +34,18 @@ rootless_in_partial_userns(void)
 	return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
+uid_t
+rootless_host_uid(uid_t uid)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+
+	while (f != NULL && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+		if (uid >= inside && uid - inside < count)
+			return (uid_t) (outside + (uid - inside));
+	return uid;
+}
+
 static int
 parse_mode(const char *v, int *mode, struct brig_err *err)
 {

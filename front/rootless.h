@@ -30,6 +30,10 @@ int rootless_setup(struct brig_global *g, struct brig_err *err);
  * id range (a non-initial user namespace). */
 bool rootless_in_partial_userns(void);
 
+/* UID as the host sees it, through /proc/self/uid_map (the same number
+ * outside any user namespace); UID itself where the map does not say. */
+uid_t rootless_host_uid(uid_t uid);
+
 /* True when the maps of a new user namespace can be written by this
  * process itself: it is privileged, or the maps name only its own uid
  * (and gid), once each. */

@@ -248,7 +248,6 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 		struct pollfd p[2] = {{.fd = s->qemu.status_rd, .events = POLLIN},
 		                      {.fd = IPC_HELPER_FD, .events = POLLRDHUP}};
 		long left = -1;
-		char buf[256];
 		ssize_t n;
 
 		if (timeout_ms > 0) {
@@ -268,7 +267,7 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 			return brig_err_set(err, ECONNRESET, "the caller went away");
 		if (p[0].revents == 0)
 			continue;
-		n = read(s->qemu.status_rd, buf, sizeof(buf));
+		n = vm_status_read(s);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -276,16 +275,33 @@ collect(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 			s->qemu.status_rd = -1;
 			break;
 		}
-		/* More than a status line is no status at all. */
-		if ((size_t) n > sizeof(s->status) - 1 - s->status_len)
-			n = (ssize_t) (sizeof(s->status) - 1 - s->status_len);
-		memcpy(s->status + s->status_len, buf, (size_t) n);
-		s->status_len += (size_t) n;
 	}
-	if (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
-		s->reaped = 1;
-	vm_virtiofsd_stop(&s->qemu.fsd_pid);
+	vm_reap(s);
 	return 0;
+}
+
+ssize_t
+vm_status_read(struct vm_state *s)
+{
+	size_t room = sizeof(s->status) - 1 - s->status_len;
+	char sink[256];
+	ssize_t n;
+
+	/* More than a status line is no status at all: keep what fits. */
+	n = read(s->qemu.status_rd, room ? s->status + s->status_len : sink,
+	         room ? room : sizeof(sink));
+	if (n > 0 && room)
+		s->status_len += (size_t) n;
+	return n;
+}
+
+void
+vm_reap(struct vm_state *s)
+{
+	while (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) < 0 && errno == EINTR)
+		;
+	s->reaped = 1;
+	vm_virtiofsd_stop(&s->qemu.fsd_pid);
 }
 
 /* "exit N\n" -> N; "error TEXT\n" -> the guest's error; anything else,
@@ -347,20 +363,16 @@ vm_wait_ready(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err)
 		}
 		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
 			return brig_err_set(err, ECONNRESET, "the caller went away");
-		n = read(s->qemu.status_rd, s->status + s->status_len,
-		         sizeof(s->status) - 1 - s->status_len);
+		n = vm_status_read(s);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || s->status_len + (size_t) n >= sizeof(s->status) - 1) {
-			if (n > 0)
-				s->status_len += (size_t) n;
+		if (n <= 0 || s->status_len >= sizeof(s->status) - 1) {
 			/* qemu has ended, or the guest says too much: why? */
 			collect(s, 1000, err);
 			if (vm_parse_status(s, &code, err) == 0)
 				brig_err_set(err, EIO, "the guest ended (status %u) before the process", code);
 			return -1;
 		}
-		s->status_len += (size_t) n;
 	}
 	if (memcmp(s->status, SPEC_READY, len) != 0) {
 		collect(s, 1000, err);
@@ -443,9 +455,7 @@ vm_stop_qemu(struct vm_state *s)
 	if (!s->started || s->reaped)
 		return;
 	kill(s->qemu.pid, SIGKILL);
-	if (waitpid(s->qemu.pid, &s->wait_status, 0) == s->qemu.pid)
-		s->reaped = 1;
-	vm_virtiofsd_stop(&s->qemu.fsd_pid);
+	vm_reap(s);
 }
 
 /* IPC_VM_STOP.  Privilege: the caller's; kills only the qemu it started. */

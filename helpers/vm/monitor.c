@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers/vm/spec.h"
@@ -69,17 +68,10 @@ on_release(struct vm_state *s)
 static int
 on_status(struct vm_state *s)
 {
-	size_t room = sizeof(s->status) - 1 - s->status_len;
-	char sink[256];
-	ssize_t n;
+	ssize_t n = vm_status_read(s);
 
-	/* More than a status line is no status at all: keep what fits. */
-	n = read(s->qemu.status_rd, room ? s->status + s->status_len : sink,
-	         room ? room : sizeof(sink));
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 1 : 0;
-	if (room)
-		s->status_len += (size_t) n;
 	return n > 0;
 }
 
@@ -89,10 +81,7 @@ exit_code(struct vm_state *s)
 	struct brig_err err;
 	uint32_t code;
 
-	while (!s->reaped && waitpid(s->qemu.pid, &s->wait_status, 0) < 0 && errno == EINTR)
-		;
-	s->reaped = 1;
-	vm_virtiofsd_stop(&s->qemu.fsd_pid);
+	vm_reap(s);
 	if (vm_parse_status(s, &code, &err) == 0)
 		return code > 255 ? 255 : (int) code;
 	fprintf(stderr, "brig-vm: %s\n", err.msg);

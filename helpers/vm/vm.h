@@ -79,6 +79,11 @@ struct vm_state {
 int vm_wait_ready(struct vm_state *s, uint32_t timeout_ms, struct brig_err *err);
 /* The guest's exit status from what it wrote, once qemu has ended. */
 int vm_parse_status(struct vm_state *s, uint32_t *code, struct brig_err *err);
+/* One read of the status port into s->status, keeping what fits (more
+ * than a status line is no status at all): read(2)'s result. */
+ssize_t vm_status_read(struct vm_state *s);
+/* Wait for qemu to end (once), then stop virtiofsd if there is one. */
+void vm_reap(struct vm_state *s);
 /* Kill qemu and reap it (once). */
 void vm_stop_qemu(struct vm_state *s);
 
